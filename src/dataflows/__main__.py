@@ -1,0 +1,5 @@
+"""``python -m dataflows`` runs the command line."""
+
+from dataflows.cli import main
+
+main()

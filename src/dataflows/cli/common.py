@@ -1,0 +1,86 @@
+"""What every command shares: options, error handling, output formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..errors import DataflowsError, ValidationFailed
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    text = "text"
+    json = "json"
+
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", "-d", help="Dataset folder. [env: DATAFLOWS_DATA_DIR; default: ./graph_data]",
+                 show_default=False),
+]
+SourcesDir = Annotated[
+    Path | None,
+    typer.Option("--sources-dir", help="Folder of source texts for quote checks. "
+                 "[env: DATAFLOWS_SOURCES_DIR; default: ../shared/seeds beside the checkout]",
+                 show_default=False),
+]
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Fail when a source text is missing, instead of leaving its quotes unchecked."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Only what was in force on this date (YYYY-MM-DD).", show_default=False),
+]
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """Parse an --as-of value, or exit with a clear message."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        err.print(f"error: --as-of {value!r} is not a date — write it as YYYY-MM-DD, e.g. 2021-08-01")
+        raise typer.Exit(2) from None
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to standard output, deterministic."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def handled(fmt: Format = Format.text) -> Iterator[None]:
+    """Turn library errors into one clear message each and a non-zero exit."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        if fmt == Format.json:
+            print_json({"ok": False, "problems": [p.as_dict() for p in exc.problems]})
+        else:
+            for p in exc.problems:
+                err.print(p.format(), markup=False)
+            err.print(f"{exc}; nothing was written. Fix them and run again.", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except DataflowsError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written.")
+        raise typer.Exit(130) from None

@@ -1,0 +1,86 @@
+"""The main job: validate the map, build the graph, write everything a reader needs.
+
+``dataflows build`` calls :func:`run`. Output (all written at once, or none):
+
+* ``summary.json`` — the counts printed on screen;
+* ``graph.json`` — the whole graph (node-link JSON), every claim with its citations;
+* ``dataset.json`` — every record as validated, by section (the dataset download).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import __version__
+from .dataset import Dataset, load
+from .graph import as_of, build
+from .publish import dumps, write_atomically
+from .summary import summarise
+
+
+@dataclass
+class JobResult:
+    """What the main job produced."""
+
+    dataset: Dataset
+    graph: nx.MultiDiGraph
+    summary: dict[str, Any]
+    out: Path
+    files: list[str]
+
+
+def graph_json(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """The graph as deterministic node-link data."""
+    data = nx.node_link_data(g, edges="edges")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+    data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"]))
+    return data
+
+
+def dataset_json(ds: Dataset) -> dict[str, Any]:
+    """Every record, as validated, by section (ids sorted)."""
+    return {
+        section: sorted(
+            (r.model_dump(mode="json", by_alias=True, exclude_none=True) for r in records),
+            key=lambda r: r.get("id", ""),
+        )
+        for section, records in sorted(ds.records.items())
+    }
+
+
+def run(
+    data_dir: Path,
+    sources_dir: Path | None,
+    out: Path,
+    *,
+    day: dt.date | None = None,
+    require_texts: bool = False,
+) -> JobResult:
+    """Validate, build and write. Raises before writing anything if the data is invalid."""
+    ds = load(data_dir, sources_dir, require_texts=require_texts)
+    g = build(ds)
+    if day is not None:
+        g = as_of(g, day)
+    summary = summarise(ds, g)
+    summary["version"] = __version__
+    if day is not None:
+        summary["as_of"] = day.isoformat()
+    files: dict[str, str] = {
+        "summary.json": dumps(summary),
+        "graph.json": dumps(graph_json(g)),
+        "dataset.json": dumps(dataset_json(ds)),
+    }
+
+    def write(tmp: Path) -> None:
+        for name, text in files.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+    write_atomically(out, write)
+    return JobResult(ds, g, summary, out, sorted(files))

@@ -1,0 +1,56 @@
+"""Write the main job's output: all of it, or nothing.
+
+Files are first written into a temporary folder beside the output folder; only
+when every file is written does the temporary folder replace the old output.
+A failure half-way leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+
+def dumps(data: Any) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` to fill a fresh folder, then swap it in as *out*.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be created or replaced. The old *out* is kept.
+    """
+    out = out.resolve()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out.parent}: {exc.strerror}") from None
+    try:
+        write(tmp)
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"{out} exists and is not a folder; choose another --out")
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
