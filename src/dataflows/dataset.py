@@ -27,6 +27,12 @@ from .errors import DatasetNotFound, Problem, ValidationFailed
 from .quotes import SourceTexts
 from .yamlsrc import Path_, YamlDocument, YamlSyntaxError, parse
 
+_SINGULAR = {
+    "sources": "source", "jurisdictions": "jurisdiction", "agencies": "agency", "systems": "system",
+    "data_categories": "data category", "purposes": "purpose", "groups": "group", "outcomes": "outcome",
+    "flows": "flow", "figures": "figure", "purpose_rules": "purpose rule",
+}
+
 #: Sections whose ids share one namespace (they become nodes or edges).
 GRAPH_SECTIONS = (
     "agencies",
@@ -181,8 +187,15 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, st
         return "bad-value", f"{given!r} has the wrong form", str(err.get("msg"))
     if kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err.get("msg")))
+        if "before it starts" in message:
+            return "bad-date", message, "swap start and end, or correct one of them"
         if "date" in message:
             return "bad-date", message, "write dates as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\""
+        if "needs at least one citation" in message:
+            return ("no-citation", message,
+                    "add a citation for it, or set its status to unknown if the sources do not say")
+        if "needs a text" in message:
+            return "missing-field", message, "add 'text:' saying what the sources say"
         return "invalid", message, "correct the value"
     if kind in {"string_type", "list_type", "dict_type", "model_type", "bool_type", "float_type",
                 "float_parsing", "int_type", "bool_parsing"}:
@@ -199,6 +212,7 @@ def _validate_records(
     rel: str,
     doc: YamlDocument,
     problems: list[Problem],
+    failed: list[tuple[int, dict[str, Any]]] | None = None,
 ) -> list[tuple[int, Any]]:
     model = s.SECTIONS[section]
     for path, line in doc.duplicate_keys:
@@ -227,6 +241,8 @@ def _validate_records(
         try:
             good.append((index, model.model_validate(raw)))
         except ValidationError as exc:
+            if failed is not None:
+                failed.append((index, raw))
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 code, message, hint = _describe(dict(err), model)
@@ -319,8 +335,62 @@ def iter_citations(rec: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, s.
                     yield from iter_citations(item, (*path, alias, i))
 
 
+#: Reference fields checked on records that failed schema validation, so that
+#: one mistake in a record does not hide its other mistakes.
+_RAW_REFS: dict[str, dict[str, tuple[str, ...]]] = {
+    "jurisdictions": {"parent": ("jurisdictions",)},
+    "sources": {"cited_in": ("sources",)},
+    "agencies": {"jurisdiction": ("jurisdictions",)},
+    "systems": {"jurisdiction": ("jurisdictions",)},
+    "data_categories": {"parent": ("data_categories",)},
+    "purposes": {"parent": ("purposes",)},
+    "flows": {"from": ("agencies", "systems"), "to": ("agencies", "systems"), "purpose": ("purposes",),
+              "collected_for": ("purposes",), "jurisdiction": ("jurisdictions",)},
+    "figures": {"subject": ("agencies", "systems"), "area": ("agencies",), "jurisdiction": ("jurisdictions",),
+                "group": ("groups",), "comparator": ("groups",)},
+    "purpose_rules": {"collected_for": ("purposes",), "used_for": ("purposes",)},
+}
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A record that failed schema validation: its raw fields, for pass 2."""
+
+    id: str | None
+    data: dict[str, Any]
+
+
+def _raw_refs(section: str, raw: _Raw) -> Iterator[_Ref]:
+    for name, targets in _RAW_REFS.get(section, {}).items():
+        value = raw.data.get(name)
+        if isinstance(value, str) and value.strip():
+            yield _Ref((name,), value.strip(), targets, allow_unknown=name in ("purpose", "collected_for"))
+
+
+def _raw_citations(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, s.Citation]]:
+    """Citations that are well-formed inside a record that is not."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "citations" and isinstance(value, list):
+                for i, item in enumerate(value):
+                    try:
+                        yield (*path, key, i), s.Citation.model_validate(item)
+                    except ValidationError:
+                        continue
+            else:
+                yield from _raw_citations(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _raw_citations(item, (*path, i))
+
+
+def _a_or_an(words: str) -> str:
+    return ("an " if words[:1] in "aeiou" else "a ") + words
+
+
 def _cross_check(
     records: dict[str, list[tuple[Location, Any]]],
+    failed: dict[str, list[tuple[Location, _Raw]]],
     texts: SourceTexts,
     problems: list[Problem],
 ) -> dict[str, int]:
@@ -328,13 +398,19 @@ def _cross_check(
         label = getattr(rec, "id", None) or f"#{loc.index + 1}"
         problems.append(Problem(loc.file, loc.line_of(fields), label, _field_path(fields), message, hint, code))
 
+    everything: dict[str, list[tuple[Location, Any]]] = {
+        sec: [*records.get(sec, []), *failed.get(sec, [])] for sec in s.SECTIONS
+    }
+
     # Duplicate ids, per namespace.
     ids: dict[str, dict[str, str]] = {}
     namespaces = {sec: "graph" if sec in GRAPH_SECTIONS else sec for sec in s.SECTIONS}
     seen: dict[tuple[str, str], Location] = {}
-    for section, items in records.items():
+    for section, items in everything.items():
         ns = namespaces[section]
-        for loc, rec in items:
+        for loc, rec in sorted(items, key=lambda item: (item[0].file, item[0].index)):
+            if not isinstance(rec.id, str):
+                continue
             key = (ns, rec.id)
             if key in seen:
                 first = seen[key]
@@ -346,15 +422,15 @@ def _cross_check(
                 ids.setdefault(section, {})[rec.id] = section
 
     # References.
-    for section, items in records.items():
+    for section, items in everything.items():
         for loc, rec in items:
-            for ref in _refs(section, rec):
+            refs = _raw_refs(section, rec) if isinstance(rec, _Raw) else _refs(section, rec)
+            for ref in refs:
                 if ref.allow_unknown and ref.value == s.UNKNOWN:
                     continue
                 if not any(ref.value in ids.get(t, {}) for t in ref.targets):
-                    names = " or ".join(t.rstrip("s").replace("_", " ") if t != "agencies" else "agency"
-                                        for t in ref.targets)
-                    hint = f"add a {names} record with id '{ref.value}' or fix the reference"
+                    names = " or ".join(_SINGULAR[t] for t in ref.targets)
+                    hint = f"add {_a_or_an(names)} record with id '{ref.value}' or fix the reference"
                     if ref.allow_unknown:
                         hint += " (write 'unknown' when the sources do not say)"
                     problem(loc, rec, ref.fields, f"'{ref.value}' does not exist", hint, "dangling-reference")
@@ -375,9 +451,10 @@ def _cross_check(
     # Citations: registered source, quote present in the source text.
     sources = {rec.id: rec for _, rec in records.get("sources", [])}
     counts = {"checked": 0, "unchecked": 0}
-    for section, items in records.items():
+    for section, items in everything.items():
         for loc, rec in items:
-            for fields, cit in iter_citations(rec):
+            cits = _raw_citations(rec.data) if isinstance(rec, _Raw) else iter_citations(rec)
+            for fields, cit in cits:
                 src = sources.get(cit.source)
                 if src is None:
                     problem(loc, rec, (*fields, "source"), f"source '{cit.source}' is not registered",
@@ -440,6 +517,7 @@ def load(root: Path, sources_dir: Path | None = None, *, require_texts: bool = F
         )
     problems: list[Problem] = []
     records: dict[str, list[tuple[Location, Any]]] = {}
+    failed_raw: dict[str, list[tuple[Location, _Raw]]] = {}
     for section, path in files:
         rel = path.relative_to(root).as_posix()
         try:
@@ -455,8 +533,14 @@ def load(root: Path, sources_dir: Path | None = None, *, require_texts: bool = F
                                     "fix the indentation or quoting on or just before this line",
                                     "yaml-syntax"))
             continue
-        for index, rec in _validate_records(section, rel, doc, problems):
+        failed: list[tuple[int, dict[str, Any]]] = []
+        for index, rec in _validate_records(section, rel, doc, problems, failed):
             records.setdefault(section, []).append((Location(rel, index, doc), rec))
+        for index, raw in failed:
+            raw_id = raw.get("id")
+            failed_raw.setdefault(section, []).append(
+                (Location(rel, index, doc), _Raw(raw_id.strip() if isinstance(raw_id, str) else None, raw))
+            )
 
     texts = SourceTexts(sources_dir)
     if require_texts:
@@ -466,7 +550,7 @@ def load(root: Path, sources_dir: Path | None = None, *, require_texts: bool = F
                                         f"source text {src.file} not found in {sources_dir}",
                                         "set DATAFLOWS_SOURCES_DIR (or --sources-dir) to the folder of source texts",
                                         "source-text-missing"))
-    counts = _cross_check(records, texts, problems)
+    counts = _cross_check(records, failed_raw, texts, problems)
     if problems:
         raise ValidationFailed(sorted(set(problems)))
     return Dataset(

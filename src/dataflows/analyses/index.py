@@ -1,0 +1,456 @@
+"""A compact, integer-indexed view of the flow edges, shared by the analyses.
+
+The analyses never walk the networkx graph edge by edge: they build (once per
+graph, per as-of date) a :class:`FlowIndex` — parties and flows numbered in
+the order of their ids, sender/recipient arrays, CSR adjacency both ways and a
+few one-byte columns (firewall status, best citation confidence) — and run
+their breadth-first searches on plain integers. Because party *i* has the
+*i*-th smallest id and flow *j* the *j*-th smallest flow id, "smallest id"
+tie-breaks are integer comparisons.
+
+Conventions shared by every analysis
+------------------------------------
+*Party*: a node of kind ``agency`` or ``system``.
+
+*Flow filter* (:class:`FlowFilter`): a flow *qualifies* when
+
+* ``category`` — one of its categories is the given category or lies under it
+  (``data_category`` ``parent`` hierarchy);
+* ``min_confidence`` — at least one of the flow's own citations has a
+  confidence at least this high (``high`` > ``medium`` > ``low``);
+* ``unfirewalled`` — its firewall status is not ``present``;
+* ``day`` (as of) — :func:`dataflows.graph.in_force` holds for the flow and for
+  every system at either end (exactly what :func:`dataflows.graph.as_of`
+  keeps).
+
+*Witness path* (one shortest path, fixed by a tie-break): a breadth-first
+search runs from a *start* (a party, or for purpose drift the flows that set
+the origin purpose). When several shortest paths exist, the witness is built
+from the far end back towards the start: each hop is the qualifying flow whose
+end nearer the start is one step closer to the start and has the smallest
+party id; among parallel flows, the smallest flow id. Equivalently: among all
+shortest paths, the one whose hops, read from the far end towards the start,
+have the lexicographically smallest ``(nearer party id, flow id)`` keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import weakref
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from ..errors import UnknownName
+from ..graph import in_force
+
+#: Confidence grades, weakest first.
+CONFIDENCE_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+#: Firewall status codes in :attr:`FlowIndex.firewall`.
+PRESENT, ABSENT, UNKNOWN_FW = 0, 1, 2
+FIREWALL_CODE: dict[str, int] = {"present": PRESENT, "absent": ABSENT, "unknown": UNKNOWN_FW}
+PARTY_KINDS = ("agency", "system")
+UNKNOWN = "unknown"
+
+
+# --------------------------------------------------------------------------
+# Hierarchies (categories, purposes, jurisdictions)
+# --------------------------------------------------------------------------
+
+
+class Hierarchy:
+    """A forest given by ``child → parent``; answers "is X under Y" and distances.
+
+    Parameters
+    ----------
+    parents
+        Every member's parent (``None`` for a root). Parents that are not
+        members themselves are treated as roots.
+    """
+
+    def __init__(self, parents: dict[str, str | None]) -> None:
+        self.parents = dict(parents)
+        self._children: dict[str, list[str]] = {}
+        for child, parent in sorted(self.parents.items()):
+            if parent is not None:
+                self._children.setdefault(parent, []).append(child)
+        self._anc: dict[str, list[tuple[str, int]]] = {}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.parents
+
+    def ancestors(self, item: str) -> list[tuple[str, int]]:
+        """``[(item, 0), (parent, 1), (grandparent, 2), …]``."""
+        cached = self._anc.get(item)
+        if cached is None:
+            cached, seen, node, dist = [], set(), item, 0
+            while node is not None and node not in seen:
+                cached.append((node, dist))
+                seen.add(node)
+                node = self.parents.get(node)
+                dist += 1
+            self._anc[item] = cached
+        return cached
+
+    def is_under(self, item: str, broader: str) -> bool:
+        """Whether *item* is *broader* or lies (transitively) under it."""
+        return any(a == broader for a, _ in self.ancestors(item))
+
+    def below(self, item: str) -> set[str]:
+        """*item* and every member under it."""
+        out, todo = {item}, [item]
+        while todo:
+            for child in self._children.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return out
+
+
+def hierarchy(g: nx.MultiDiGraph, kind: str) -> Hierarchy:
+    """The ``data_category`` or ``purpose`` hierarchy of *g*."""
+    return Hierarchy({n: a.get("parent") for n, a in g.nodes(data=True) if a.get("kind") == kind})
+
+
+def jurisdictions(g: nx.MultiDiGraph) -> Hierarchy:
+    """The jurisdiction hierarchy (``g.graph["jurisdictions"]``: id → parent)."""
+    return Hierarchy(dict(g.graph.get("jurisdictions", {})))
+
+
+# --------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------
+
+
+def check_name(name: str, known: Iterable[str], what: str) -> str:
+    """Return *name* if it is in *known*, else raise :class:`UnknownName` with close matches."""
+    pool = sorted(set(known))
+    if name in pool:
+        return name
+    close = difflib.get_close_matches(name, pool, n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownName(f"unknown {what} '{name}'{hint}")
+
+
+def check_party(g: nx.MultiDiGraph, party: str) -> str:
+    """Check that *party* is an agency or system of *g* (else :class:`UnknownName`)."""
+    if party in g and g.nodes[party].get("kind") in PARTY_KINDS:
+        return party
+    return check_name(party, (n for n, a in g.nodes(data=True) if a.get("kind") in PARTY_KINDS), "party")
+
+
+def check_node(g: nx.MultiDiGraph, name: str, kind: str, what: str) -> str:
+    """Check that *name* is a node of the given kind."""
+    if name in g and g.nodes[name].get("kind") == kind:
+        return name
+    return check_name(name, (n for n, a in g.nodes(data=True) if a.get("kind") == kind), what)
+
+
+# --------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowFilter:
+    """Which flows may be used as hops (see the module docstring)."""
+
+    category: str | None = None
+    min_confidence: str | None = None
+    unfirewalled: bool = False
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        """Raise :class:`UnknownName` for an unknown category or confidence."""
+        if self.category is not None:
+            check_node(g, self.category, "data_category", "data category")
+        if self.min_confidence is not None:
+            check_name(self.min_confidence, CONFIDENCE_RANK, "confidence")
+
+
+def best_confidence(citations: Sequence[dict[str, Any]]) -> int:
+    """The rank of the strongest confidence among *citations* (0 when none)."""
+    return max((CONFIDENCE_RANK.get(c.get("confidence", ""), 0) for c in citations), default=0)
+
+
+# --------------------------------------------------------------------------
+# The index
+# --------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class FlowIndex:
+    """Parties and flows of a graph, numbered by id, with CSR adjacency.
+
+    Build it with :func:`flow_index` (cached per graph and date).
+    """
+
+    graph: nx.MultiDiGraph
+    day: dt.date | None
+    nodes: list[str]
+    """Party ids, sorted; a party's number is its position."""
+    pos: dict[str, int]
+    flow_ids: list[str]
+    """Flow ids, sorted; a flow's number is its position."""
+    keys: list[tuple[str, str, str]]
+    """``(sender, recipient, key)`` of each flow, for attribute look-ups."""
+    src: array[int]
+    dst: array[int]
+    out_ptr: array[int]
+    out_flows: array[int]
+    in_ptr: array[int]
+    in_flows: array[int]
+    firewall: bytearray
+    confidence: bytearray
+    _masks: dict[FlowFilter, bytearray | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of parties."""
+        return len(self.nodes)
+
+    @property
+    def n_flows(self) -> int:
+        """Number of flows (in force on :attr:`day`, when set)."""
+        return len(self.flow_ids)
+
+    def attrs(self, f: int) -> dict[str, Any]:
+        """The graph attributes of flow number *f*."""
+        u, v, k = self.keys[f]
+        data: dict[str, Any] = self.graph.edges[u, v, k]
+        return data
+
+    def out_of(self, v: int) -> array[int]:
+        """Flow numbers leaving party *v*, ascending."""
+        return self.out_flows[self.out_ptr[v]:self.out_ptr[v + 1]]
+
+    def into(self, v: int) -> array[int]:
+        """Flow numbers reaching party *v*, ascending."""
+        return self.in_flows[self.in_ptr[v]:self.in_ptr[v + 1]]
+
+    def mask(self, flt: FlowFilter) -> bytearray | None:
+        """``mask[f]`` is 1 when flow *f* qualifies under *flt*; ``None`` means all do."""
+        if flt in self._masks:
+            return self._masks[flt]
+        if flt == FlowFilter():
+            self._masks[flt] = None
+            return None
+        m = bytearray(b"\x01") * self.n_flows
+        if flt.category is not None:
+            allowed = hierarchy(self.graph, "data_category").below(flt.category)
+            verdict: dict[int, bool] = {}
+            for f in range(self.n_flows):
+                cats = self.attrs(f)["categories"]
+                ok = verdict.get(id(cats))
+                if ok is None:
+                    ok = any(c in allowed for c in cats)
+                    verdict[id(cats)] = ok  # category lists are often shared between flows
+                if not ok:
+                    m[f] = 0
+        if flt.min_confidence is not None:
+            need = CONFIDENCE_RANK[flt.min_confidence]
+            conf = self.confidence
+            for f in range(self.n_flows):
+                if conf[f] < need:
+                    m[f] = 0
+        if flt.unfirewalled:
+            fw = self.firewall
+            for f in range(self.n_flows):
+                if fw[f] == PRESENT:
+                    m[f] = 0
+        self._masks[flt] = m
+        return m
+
+    def bfs(self, start: int, allowed: bytearray | None, *, reverse: bool = False,
+            max_hops: int | None = None) -> tuple[dict[int, int], dict[int, int]]:
+        """Breadth-first search from party *start* over qualifying flows.
+
+        Returns ``(dist, via)``: hop distance of every party reached (the
+        start at 0) and, for each reached party but the start, the flow by
+        which the witness path reaches it (see the module docstring). With
+        *reverse*, flows are followed backwards (who can reach *start*) and
+        ``via[x]`` is the first hop of the witness path from *x*.
+        """
+        ptr, adj = (self.in_ptr, self.in_flows) if reverse else (self.out_ptr, self.out_flows)
+        other = self.src if reverse else self.dst
+        dist = {start: 0}
+        via: dict[int, int] = {}
+        frontier = [start]
+        d = 0
+        while frontier and (max_hops is None or d < max_hops):
+            d += 1
+            nxt: list[int] = []
+            # Nearer parties in ascending order, their flows in ascending order:
+            # the first flow to reach a party is the tie-break winner.
+            for v in frontier:
+                for i in range(ptr[v], ptr[v + 1]):
+                    f = adj[i]
+                    if allowed is not None and not allowed[f]:
+                        continue
+                    w = other[f]
+                    if w not in dist:
+                        dist[w] = d
+                        via[w] = f
+                        nxt.append(w)
+            nxt.sort()
+            frontier = nxt
+        return dist, via
+
+    def walk(self, via: dict[int, int], node: int, *, reverse: bool = False) -> list[int]:
+        """The witness path to (or, with *reverse*, from) *node*, as flow numbers in travel order."""
+        path: list[int] = []
+        if reverse:
+            while node in via:
+                f = via[node]
+                path.append(f)
+                node = self.dst[f]
+            return path
+        while node in via:
+            f = via[node]
+            path.append(f)
+            node = self.src[f]
+        path.reverse()
+        return path
+
+    def hop(self, f: int) -> dict[str, Any]:
+        """One hop of a path, with everything a reader needs to check it."""
+        a = self.attrs(f)
+        u, v, _ = self.keys[f]
+        g = self.graph
+        fw = a.get("firewall") or {}
+        return {
+            "flow": a["id"],
+            "from": u,
+            "from_label": g.nodes[u].get("label", u),
+            "to": v,
+            "to_label": g.nodes[v].get("label", v),
+            "categories": sorted(a.get("categories") or []),
+            "purpose": a.get("purpose") or UNKNOWN,
+            "collected_for": a.get("collected_for"),
+            "firewall": {"status": fw.get("status", UNKNOWN), "note": fw.get("note"),
+                         "citations": list(fw.get("citations") or [])},
+            "citations": list(a.get("citations") or []),
+        }
+
+
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[Any, tuple[tuple[int, int], FlowIndex]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def flow_index(g: nx.MultiDiGraph, day: dt.date | None = None) -> FlowIndex:
+    """The :class:`FlowIndex` of *g* (as of *day*), built once and cached.
+
+    The cache is keyed by the graph object and the date, and checked against
+    the graph's node and edge counts; a graph changed in place after its index
+    was built should be copied first.
+
+    Complexity: O(V + E log E) time (the sort is linear when flows were added
+    in id order), O(V + E) memory in compact arrays.
+    """
+    stamp = (g.number_of_nodes(), g.number_of_edges())
+    per_graph = _CACHE.setdefault(g, {})
+    hit = per_graph.get(day)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    index = _build(g, day)
+    per_graph[day] = (stamp, index)
+    return index
+
+
+def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
+    node_kind = g.nodes
+    if day is None:
+        nodes = sorted(n for n, a in g.nodes(data=True) if a.get("kind") in PARTY_KINDS)
+    else:
+        nodes = sorted(n for n, a in g.nodes(data=True) if a.get("kind") == "agency"
+                       or (a.get("kind") == "system" and in_force(a, day)))
+    pos = {n: i for i, n in enumerate(nodes)}
+    rows: list[tuple[str, str, str, str]] = []
+    for u, v, k, a in g.edges(keys=True, data="kind"):
+        if a != "flow":
+            continue
+        rows.append((k, u, v, k))
+    if day is not None:
+        rows = [r for r in rows if r[1] in pos and r[2] in pos and in_force(g.edges[r[1], r[2], r[3]], day)]
+    rows.sort()
+    del node_kind
+    n, m = len(nodes), len(rows)
+    src = array("i", bytes(4 * m))
+    dst = array("i", bytes(4 * m))
+    firewall = bytearray(m)
+    confidence = bytearray(m)
+    keys: list[tuple[str, str, str]] = []
+    flow_ids: list[str] = []
+    conf_cache: dict[int, int] = {}
+    edges = g.edges
+    for f, (fid, u, v, k) in enumerate(rows):
+        a = edges[u, v, k]
+        src[f] = pos[u]
+        dst[f] = pos[v]
+        fw = a.get("firewall") or {}
+        firewall[f] = FIREWALL_CODE.get(fw.get("status", UNKNOWN), UNKNOWN_FW)
+        cits = a.get("citations") or []
+        c = conf_cache.get(id(cits))
+        if c is None:
+            c = best_confidence(cits)
+            conf_cache[id(cits)] = c  # citation lists may be shared between flows
+        confidence[f] = c
+        keys.append((u, v, k))
+        flow_ids.append(a.get("id", fid))
+    out_ptr, out_flows = _csr(n, src)
+    in_ptr, in_flows = _csr(n, dst)
+    return FlowIndex(g, day, nodes, pos, flow_ids, keys, src, dst, out_ptr, out_flows, in_ptr, in_flows,
+                     firewall, confidence)
+
+
+def _csr(n: int, ends: array[int]) -> tuple[array[int], array[int]]:
+    """Compressed adjacency: flows grouped by *ends*, ascending within a group."""
+    counts = array("i", bytes(4 * (n + 1)))
+    for v in ends:
+        counts[v + 1] += 1
+    for i in range(n):
+        counts[i + 1] += counts[i]
+    ptr = array("i", counts)
+    fill = array("i", counts[:n])
+    flows = array("i", bytes(4 * len(ends)))
+    for f, v in enumerate(ends):
+        flows[fill[v]] = f
+        fill[v] += 1
+    return ptr, flows
+
+
+# --------------------------------------------------------------------------
+# Sectors
+# --------------------------------------------------------------------------
+
+#: Roles through which a system takes on its agencies' sectors, for filtering.
+SECTOR_ROLES_ALL = frozenset({"operator", "owner", "user"})
+#: Roles that make a system "run by" an agency (firewall analysis).
+SECTOR_ROLES_RUN = frozenset({"operator", "owner"})
+
+
+def party_sectors(g: nx.MultiDiGraph, party: str, roles: frozenset[str], day: dt.date | None = None) -> set[str]:
+    """Sectors of a party: an agency's own; a system's, those of the agencies with one of *roles*.
+
+    With *day*, only operator relations in force on that day count.
+    """
+    a = g.nodes[party]
+    if a.get("kind") == "agency":
+        return {a["sector"]} if a.get("sector") else set()
+    out: set[str] = set()
+    for u, _, e in g.in_edges(party, data=True):
+        if e.get("kind") == "operates" and e.get("role") in roles and (day is None or in_force(e, day)):
+            sector = g.nodes[u].get("sector")
+            if sector:
+                out.add(sector)
+    return out
+
+
+def sources_of(citations: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """``[{source, locator}]`` of citations, deduplicated and sorted."""
+    return [{"source": s, "locator": loc}
+            for s, loc in sorted({(c["source"], c["locator"]) for c in citations})]

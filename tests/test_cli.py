@@ -1,0 +1,103 @@
+"""The command line: exit codes, one clear message per problem, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dataflows.cli import app
+
+from .conftest import TEXTS, VALID
+
+runner = CliRunner()
+
+
+def test_validate_valid_fixture() -> None:
+    result = runner.invoke(app, ["validate", "-d", str(VALID), "--sources-dir", str(TEXTS)])
+    assert result.exit_code == 0, result.output
+    assert "valid — 24 records" in result.stdout
+    assert "quotes checked against source texts: 26" in result.stdout
+
+
+def test_validate_json_lists_problems(overlay: Callable[[str], Path]) -> None:
+    result = runner.invoke(app, ["validate", "-d", str(overlay("many-problems")), "--sources-dir", str(TEXTS),
+                                 "--format", "json"])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert len(data["problems"]) == 8
+    assert data["problems"][0] == {
+        "file": "agencies/bad.yaml", "line": 3, "record": "police-b", "field": "sector", "code": "bad-value",
+        "message": "'polce' is not allowed", "hint": data["problems"][0]["hint"],
+    }
+
+
+def test_build_writes_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["dataset.json", "graph.json", "summary.json"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["nodes_by_kind"]["agency"] == 3
+    assert summary["flows_by_kind"] == {"bulk_sharing": 1, "on_the_spot_lookup": 2}
+    assert summary["by_source"]["test-report"]["citations"] == 26
+    graph = json.loads((out / "graph.json").read_text())
+    assert len([e for e in graph["edges"] if e["kind"] == "flow"]) == 3
+    assert "Nodes by kind" in result.stdout
+
+
+def test_build_is_deterministic(tmp_path: Path) -> None:
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]).exit_code == 0
+        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outs[0] == outs[1]
+
+
+def test_failed_build_writes_nothing_and_keeps_old_output(tmp_path: Path, overlay: Callable[[str], Path]) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = runner.invoke(app, ["build", "-d", str(overlay("dangling-reference")), "--sources-dir", str(TEXTS),
+                                 "-o", str(out)])
+    assert result.exit_code == 2
+    assert "nothing was written" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_bad_as_of_is_one_clear_line() -> None:
+    result = runner.invoke(app, ["build", "-d", str(VALID), "--as-of", "last week"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --as-of 'last week' is not a date — write it as YYYY-MM-DD, e.g. 2021-08-01"
+
+
+def test_missing_dataset_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "-d", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: dataset folder {tmp_path / 'nope'} does not exist"
+
+
+def test_console_script_reports_without_traceback(overlay: Callable[[str], Path]) -> None:
+    data = overlay("yaml-syntax")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dataflows", "validate", "-d", str(data), "--sources-dir", str(TEXTS)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines()[0].startswith("agencies/bad.yaml:3: YAML syntax error")
+
+
+def test_schema_check_detects_stale_files(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["schema", "-o", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["schema", "-o", str(tmp_path), "--check"]).exit_code == 0
+    (tmp_path / "flows.schema.json").write_text("{}")
+    result = runner.invoke(app, ["schema", "-o", str(tmp_path), "--check"])
+    assert result.exit_code == 1 and "flows.schema.json" in result.stderr
