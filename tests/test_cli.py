@@ -55,7 +55,8 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        assert runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]).exit_code == 0
+        args = ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]
+        assert runner.invoke(app, args).exit_code == 0
         outs.append({p.name: p.read_bytes() for p in out.iterdir()})
     assert outs[0] == outs[1]
 

@@ -179,9 +179,10 @@ def test_hierarchy_cycle_is_reported(tmp_path: Path) -> None:
     data = tmp_path / "d"
     shutil.copytree(VALID, data)
     path = data / "data_categories" / "c.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "- id: biometric\n  name: Biometric data\n", "- id: biometric\n  name: Biometric data\n  parent: fingerprint\n"),
-        encoding="utf-8")
+    head = "- id: biometric\n  name: Biometric data\n"
+    text = path.read_text(encoding="utf-8").replace(head, head + "  parent: fingerprint\n")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationFailed) as caught:
         load(data, TEXTS)
-    assert {(p.record, p.code) for p in caught.value.problems} == {("biometric", "cycle"), ("fingerprint", "cycle")}
+    found = {(p.record, p.code) for p in caught.value.problems}
+    assert found == {("biometric", "cycle"), ("fingerprint", "cycle")}

@@ -45,7 +45,8 @@ def periods(draw: st.DrawFn) -> s.Period | None:
         return None
     a, b = sorted([draw(partial_dates()), draw(partial_dates())], key=lambda d: s.PartialDate(d).earliest())
     start = a if draw(st.booleans()) else None
-    end = b if draw(st.booleans()) and (start is None or s.PartialDate(b).latest() >= s.PartialDate(a).earliest()) else None
+    ordered = start is None or s.PartialDate(b).latest() >= s.PartialDate(a).earliest()
+    end = b if draw(st.booleans()) and ordered else None
     return s.Period(start=start, end=end)
 
 
@@ -66,7 +67,10 @@ def flows(draw: st.DrawFn, parties: list[str], cats: list[str]) -> s.Flow:
         "purpose": "unknown",
         "mechanism": draw(st.sampled_from(s.Mechanism)),
         "legal_basis": {"status": "unknown"},
-        "firewall": s.Firewall(status=fw, citations=draw(st.lists(citations, min_size=0 if fw is s.Presence.unknown else 1, max_size=1))),
+        "firewall": s.Firewall(
+            status=fw,
+            citations=draw(st.lists(citations, min_size=0 if fw is s.Presence.unknown else 1, max_size=1)),
+        ),
         "safeguards": s.FlowSafeguards(sharing_agreement=draw(findings())),
         "status": draw(st.sampled_from(s.Status)),
         "period": draw(periods()),
@@ -93,7 +97,8 @@ def test_flow_round_trips_through_yaml(flow: s.Flow) -> None:
         assert lines[doc.line_of(path) - 1].lstrip(" -").startswith(f"{path[-1]}:")
 
 
-@given(st.lists(texts, min_size=1, max_size=3), st.sampled_from(s.Sector), texts, st.lists(citations, min_size=1, max_size=3))
+@given(st.lists(texts, min_size=1, max_size=3), st.sampled_from(s.Sector), texts,
+       st.lists(citations, min_size=1, max_size=3))
 def test_agency_round_trips_through_yaml(aliases: list[str], sector: s.Sector, name: str,
                                          cits: list[s.Citation]) -> None:
     agency = s.Agency(id="x", name=name, aliases=aliases, sector=sector, jurisdiction="j", citations=cits)
@@ -120,7 +125,8 @@ def datasets(draw: st.DrawFn) -> dict[str, list[Any]]:
 
 
 @given(datasets())
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_dataset_round_trips_through_files(tmp_path_factory: Any, data: dict[str, list[Any]]) -> None:
     root: Path = tmp_path_factory.mktemp("ds")
     for section, records in data.items():

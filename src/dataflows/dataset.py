@@ -451,7 +451,7 @@ def _cross_check(
     # Citations: registered source, quote present in the source text.
     sources = {rec.id: rec for _, rec in records.get("sources", [])}
     counts = {"checked": 0, "unchecked": 0}
-    for section, items in everything.items():
+    for items in everything.values():
         for loc, rec in items:
             cits = _raw_citations(rec.data) if isinstance(rec, _Raw) else iter_citations(rec)
             for fields, cit in cits:

@@ -36,7 +36,7 @@ class JobResult:
 
 def graph_json(g: nx.MultiDiGraph) -> dict[str, Any]:
     """The graph as deterministic node-link data."""
-    data = nx.node_link_data(g, edges="edges")
+    data: dict[str, Any] = nx.node_link_data(g, edges="edges")
     data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
     data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"]))
     return data

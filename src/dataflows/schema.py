@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -63,7 +63,7 @@ class _Model(BaseModel):
 # --------------------------------------------------------------------------
 
 
-class EvidenceType(str, Enum):
+class EvidenceType(StrEnum):
     """The grade of a piece of evidence, strongest kinds first."""
 
     court_ruling = "court_ruling"
@@ -74,7 +74,7 @@ class EvidenceType(str, Enum):
     news_report = "news_report"
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How sure the claim is, given the evidence quoted.
 
     ``high``: the quote states the claim directly. ``medium``: the claim is a
@@ -87,7 +87,7 @@ class Confidence(str, Enum):
     low = "low"
 
 
-class Sector(str, Enum):
+class Sector(StrEnum):
     """What kind of body an agency is."""
 
     police = "police"
@@ -117,7 +117,7 @@ class Sector(str, Enum):
     unspecified = "unspecified"
 
 
-class SystemKind(str, Enum):
+class SystemKind(StrEnum):
     """What a system is. A system may be several kinds at once."""
 
     database = "database"
@@ -141,7 +141,7 @@ class SystemKind(str, Enum):
     other = "other"
 
 
-class Mechanism(str, Enum):
+class Mechanism(StrEnum):
     """How data moves along a flow (the "flow kind")."""
 
     bulk_sharing = "bulk_sharing"
@@ -157,7 +157,7 @@ class Mechanism(str, Enum):
     unknown = "unknown"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a system or flow stands in its life."""
 
     proposed = "proposed"
@@ -168,7 +168,7 @@ class Status(str, Enum):
     unknown = "unknown"
 
 
-class Presence(str, Enum):
+class Presence(StrEnum):
     """Whether a barrier (firewall) exists on a flow."""
 
     present = "present"
@@ -176,7 +176,7 @@ class Presence(str, Enum):
     unknown = "unknown"
 
 
-class YesNoUnknown(str, Enum):
+class YesNoUnknown(StrEnum):
     """Whether a safeguard exists."""
 
     yes = "yes"
@@ -184,7 +184,7 @@ class YesNoUnknown(str, Enum):
     unknown = "unknown"
 
 
-class Knowledge(str, Enum):
+class Knowledge(StrEnum):
     """How much the sources say about a transparency-register field."""
 
     known = "known"
@@ -192,7 +192,7 @@ class Knowledge(str, Enum):
     unknown = "unknown"
 
 
-class LegalBasisStatus(str, Enum):
+class LegalBasisStatus(StrEnum):
     """What is known about the legal basis of a flow."""
 
     stated = "stated"
@@ -201,7 +201,7 @@ class LegalBasisStatus(str, Enum):
     unknown = "unknown"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """How an agency stands to a system."""
 
     operator = "operator"
@@ -212,7 +212,7 @@ class Role(str, Enum):
     owner = "owner"
 
 
-class ScopeDimension(str, Enum):
+class ScopeDimension(StrEnum):
     """What grew when a system's scope changed."""
 
     data_categories = "data_categories"
@@ -222,13 +222,13 @@ class ScopeDimension(str, Enum):
     geography = "geography"
 
 
-class Measure(str, Enum):
+class Measure(StrEnum):
     """The unit of a disproportionality figure."""
 
     rate_per_10000 = "rate_per_10000"
     percent = "percent"
     ratio = "ratio"
-    count = "count"
+    count_ = "count"  # trailing underscore: str.count is a method
 
 
 # --------------------------------------------------------------------------
@@ -338,7 +338,6 @@ class Citation(_Model):
 
 
 Citations = Annotated[list[Citation], Field(min_length=1)]
-OptionalCitations = Annotated[list[Citation], Field(default_factory=list)]
 
 
 class _Cited(_Model):
@@ -352,7 +351,7 @@ class Finding(_Model):
 
     status: YesNoUnknown = Field(description="yes, no, or unknown when the sources do not say.")
     note: Text | None = Field(default=None, description="What the sources say, in a sentence.")
-    citations: OptionalCitations = Field(description="Required unless the status is unknown.")
+    citations: list[Citation] = Field(default_factory=list, description="Required unless the status is unknown.")
 
     @model_validator(mode="after")
     def _cited_when_known(self) -> Finding:
@@ -370,7 +369,7 @@ class Firewall(_Model):
 
     status: Presence = Field(description="present, absent, or unknown.")
     note: Text | None = Field(default=None, description="What the barrier is, or why it is absent.")
-    citations: OptionalCitations = Field(description="Required unless the status is unknown.")
+    citations: list[Citation] = Field(default_factory=list, description="Required unless the status is unknown.")
 
     @model_validator(mode="after")
     def _cited_when_known(self) -> Firewall:
@@ -384,7 +383,7 @@ class LegalBasis(_Model):
 
     status: LegalBasisStatus = Field(description="stated, disputed, ruled_unlawful or unknown.")
     text: Text | None = Field(default=None, description="The law or instrument, as the source names it.")
-    citations: OptionalCitations = Field(description="Required unless the status is unknown.")
+    citations: list[Citation] = Field(default_factory=list, description="Required unless the status is unknown.")
 
     @model_validator(mode="after")
     def _cited_when_known(self) -> LegalBasis:
@@ -398,7 +397,7 @@ class RegisterField(_Model):
 
     status: Knowledge = Field(description="known, partial, or unknown.")
     text: Text | None = Field(default=None, description="What the sources say.")
-    citations: OptionalCitations = Field(description="Required unless the status is unknown.")
+    citations: list[Citation] = Field(default_factory=list, description="Required unless the status is unknown.")
 
     @model_validator(mode="after")
     def _cited_when_known(self) -> RegisterField:
@@ -679,7 +678,7 @@ class PurposeRule(_Model):
     used_for: Slug = Field(description="Purpose id of the later use.")
     compatible: bool = Field(description="true if the later use is compatible.")
     reason: Text = Field(description="Why, in a sentence a reader can check.")
-    citations: OptionalCitations = Field(description="Sources for the rule, if any.")
+    citations: list[Citation] = Field(default_factory=list, description="Sources for the rule, if any.")
 
 
 #: Section name → (model, human label). Each section is a folder of YAML files.

@@ -3,7 +3,7 @@
 | variable | meaning | default |
 |---|---|---|
 | ``DATAFLOWS_DATA_DIR`` | the dataset folder | ``./graph_data`` |
-| ``DATAFLOWS_SOURCES_DIR`` | folder of source texts for quote checks | ``../shared/seeds`` beside the checkout, if present |
+| ``DATAFLOWS_SOURCES_DIR`` | source texts for quote checks | ``../shared/seeds`` beside the checkout |
 | ``DATAFLOWS_OUT_DIR`` | where the main job writes | ``./build`` |
 
 Command-line options override the environment.

@@ -116,7 +116,7 @@ def build(
     target = settings.out_dir(out_dir)
     day = parse_day(as_of)
     with handled(fmt):
-        if not fmt == Format.json:
+        if fmt != Format.json:
             err.print(f"validating {data} …", markup=False)
         result = run(data, sources, target, day=day, require_texts=strict)
     if fmt == Format.json:
