@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import data
+from . import data, db
 
 app = typer.Typer(
     name="dataflows",
@@ -42,6 +42,9 @@ def _root(
 app.command("build")(data.build)
 app.command("validate")(data.validate)
 app.command("schema")(data.schema)
+app.command("load")(db.load)
+app.command("queries")(db.list_queries)
+app.command("query")(db.query)
 
 
 def main() -> None:

@@ -25,8 +25,9 @@ def _dirs(data_dir: Path | None, sources_dir: Path | None) -> tuple[Path, Path |
 def _quote_line(counts: dict[str, int], sources: Path | None) -> str:
     line = f"quotes checked against source texts: {counts.get('checked', 0)}"
     if counts.get("unchecked"):
-        where = f" (no local text in {sources})" if sources else " (no source texts folder: set DATAFLOWS_SOURCES_DIR)"
-        line += f"; unchecked: {counts['unchecked']}{where}"
+        why = ("they cite documents with no local text" if sources
+               else "no folder of source texts: set DATAFLOWS_SOURCES_DIR")
+        line += f"; unchecked: {counts['unchecked']} ({why})"
     return line
 
 

@@ -1,0 +1,152 @@
+"""Commands for Neo4j: load the map, list and run the stored Cypher queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import neo4j
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .. import __version__, settings
+from ..dataset import load as load_dataset
+from ..db import loader, queries
+from ..db.connect import Settings, driver, retrying
+from ..db.rows import graph_rows
+from ..errors import SettingsError
+from ..graph import as_of, build
+from .common import AsOf, DataDir, Format, FormatOpt, SourcesDir, Strict, err, handled, out, parse_day, print_json
+
+Uri = Annotated[str | None, typer.Option("--uri", help="Neo4j address. [env: NEO4J_URI; default: "
+                                         "bolt://127.0.0.1:7687]", show_default=False)]
+User = Annotated[str | None, typer.Option("--user", help="User name. [env: NEO4J_USER; default: neo4j]",
+                                          show_default=False)]
+Database = Annotated[str | None, typer.Option("--database", help="Database. [env: NEO4J_DATABASE; default: neo4j]",
+                                              show_default=False)]
+QueriesDir = Annotated[Path | None, typer.Option("--queries-dir", help="Folder of .cypher files. [default: ./cypher]",
+                                                 show_default=False)]
+
+
+def load(
+    data_dir: DataDir = None,
+    sources_dir: SourcesDir = None,
+    strict: Strict = False,
+    as_of_day: AsOf = None,
+    uri: Uri = None,
+    user: User = None,
+    database: Database = None,
+    batch: Annotated[int, typer.Option("--batch", min=100, help="Rows per UNWIND batch.")] = loader.BATCH,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Load the validated map into Neo4j, replacing the map loaded before.
+
+    The whole map is written in one transaction: if anything fails, the map
+    loaded before stays as it was. Loading the same data twice gives the same
+    graph (same counts, same checksum). The password comes from NEO4J_PASSWORD
+    or a prompt, and is never printed.
+
+    Exit codes: 0 loaded; 1 Neo4j unreachable, refused or failed; 2 invalid data or settings.
+    """
+    data = settings.data_dir(data_dir)
+    day = parse_day(as_of_day)
+    with handled(fmt):
+        conn = Settings.from_env(uri=uri, user=user, database=database)
+        g = build(load_dataset(data, settings.sources_dir(data, sources_dir), require_texts=strict))
+        if day is not None:
+            g = as_of(g, day)
+        rows = graph_rows(g)
+        total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
+        with driver(conn) as drv:
+            progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=err, transient=True,
+                                disable=fmt == Format.json or not err.is_terminal)
+            with progress:
+                task = progress.add_task("loading", total=total)
+
+                def report(stage: str, done: int, _total: int) -> None:
+                    progress.update(task, description=stage, completed=done)
+
+                def retry(attempt: int, exc: BaseException) -> None:
+                    err.print(f"transient error ({type(exc).__name__}); trying again ({attempt + 1}) …")
+
+                result = retrying(lambda: loader.load(drv, conn.database, rows, version=__version__,
+                                                      progress=report, batch=batch), on_retry=retry)
+    if fmt == Format.json:
+        print_json({"ok": True, "uri": conn.uri, "database": conn.database, "counts": result.counts,
+                    "checksum": result.checksum, "replaced_nodes": result.deleted})
+        return
+    out.print(f"loaded the map into {conn.uri} (database {conn.database!r}); replaced {result.deleted} nodes")
+    out.print(", ".join(f"{n} {k}" for k, n in result.counts.items()))
+    out.print(f"checksum {result.checksum}")
+
+
+def list_queries(queries_dir: QueriesDir = None, fmt: FormatOpt = Format.text) -> None:
+    """List the stored Cypher queries in cypher/, with their parameters."""
+    with handled(fmt):
+        cat = queries.catalogue(queries_dir)
+    if fmt == Format.json:
+        print_json([{"name": q.name, "title": q.title, "description": q.description, "mode": q.mode,
+                     "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+                                 "doc": p.doc} for p in q.params]} for q in cat.values()])
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("name", "mode", "parameters", "title"):
+        table.add_column(col)
+    for q in cat.values():
+        params = ", ".join(p.name + ("" if p.required else "?") for p in q.params)
+        table.add_row(q.name, q.mode, params, q.title)
+    out.print(table)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def query(
+    name: Annotated[str, typer.Argument(help="Query name (see 'dataflows queries').")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value; repeat.")] = None,
+    queries_dir: QueriesDir = None,
+    uri: Uri = None,
+    user: User = None,
+    database: Database = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Run one stored Cypher query against Neo4j and print its rows.
+
+    Reads are routed to readers on a cluster. Example:
+    dataflows query flows-by-category --param category=biometric
+    """
+    with handled(fmt):
+        q = queries.get(name, queries_dir)
+        given: dict[str, str] = {}
+        for item in param or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise SettingsError(f"--param {item!r} must be written key=value")
+            given[key.strip()] = value
+        params = queries.bind(q, given)
+        conn = Settings.from_env(uri=uri, user=user, database=database)
+        with driver(conn) as drv:
+            routing = neo4j.RoutingControl.READ if q.mode == "read" else neo4j.RoutingControl.WRITE
+            records, _, keys = retrying(lambda: drv.execute_query(q.text, params, database_=conn.database,
+                                                                   routing_=routing))
+    rows = [{k: _plain(r[k]) for k in keys} for r in records]
+    if fmt == Format.json:
+        print_json({"query": q.name, "params": params, "columns": list(keys), "rows": rows})
+        return
+    table = Table(title=f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}", title_justify="left",
+                  show_edge=False, pad_edge=False)
+    for k in keys:
+        table.add_column(k, overflow="fold")
+    for r in rows:
+        table.add_row(*("; ".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+                        for v in r.values()))
+    out.print(table)

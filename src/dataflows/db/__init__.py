@@ -1,0 +1,4 @@
+"""The Neo4j layer: connection, loader, stored queries.
+
+Named ``db`` (not ``neo4j``) so it never shadows the driver package.
+"""

@@ -1,0 +1,149 @@
+"""Connecting to Neo4j: settings from the environment, clear errors, retries.
+
+| variable | meaning | default |
+|---|---|---|
+| ``NEO4J_URI`` | ``bolt://``, ``neo4j://`` (routing: clusters) or ``neo4j+s://`` (TLS: Aura) | ``bolt://127.0.0.1:7687`` |
+| ``NEO4J_USER`` | user name | ``neo4j`` |
+| ``NEO4J_PASSWORD`` | password; asked for at a prompt when unset and a person is at the terminal | — |
+| ``NEO4J_DATABASE`` | database name | ``neo4j`` |
+
+The password is never printed, logged or written anywhere; :class:`Settings`
+hides it from ``repr``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import neo4j
+from neo4j import exceptions as nx_exc
+
+from ..errors import DataflowsError, SettingsError
+
+T = TypeVar("T")
+
+# The driver logs its own retries as warnings; the command line says one
+# clear line instead, so keep the driver's log out of the terminal.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Neo4jError(DataflowsError):
+    """Neo4j could not do what was asked (unreachable, refused, failed)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where and as whom to connect."""
+
+    uri: str = DEFAULT_URI
+    user: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls, *, uri: str | None = None, user: str | None = None, database: str | None = None,
+                 prompt: bool = True) -> Settings:
+        """Read the environment; options given here win. Ask for a missing password on a terminal."""
+        env = os.environ
+        s = cls(
+            uri=uri or env.get("NEO4J_URI") or DEFAULT_URI,
+            user=user or env.get("NEO4J_USER") or "neo4j",
+            password=env.get("NEO4J_PASSWORD", ""),
+            database=database or env.get("NEO4J_DATABASE") or "neo4j",
+        )
+        scheme = s.uri.split("://", 1)[0] if "://" in s.uri else ""
+        if scheme not in SCHEMES:
+            raise SettingsError(
+                f"NEO4J_URI {s.uri!r} is not a Neo4j address — use one of {', '.join(s + '://' for s in SCHEMES)}"
+                " followed by host:port"
+            )
+        if not s.password:
+            if prompt and sys.stdin.isatty():
+                password = getpass.getpass(f"Neo4j password for {s.user} at {s.uri}: ")
+                return cls(s.uri, s.user, password, s.database)
+            raise SettingsError("no Neo4j password: set NEO4J_PASSWORD (or run in a terminal to be asked)")
+        return s
+
+
+def explain(exc: BaseException, settings: Settings) -> Neo4jError:
+    """One clear line for a driver error, without the password or a traceback."""
+    where = f"{settings.uri} (database {settings.database!r})"
+    if isinstance(exc, nx_exc.AuthError):
+        return Neo4jError(f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong user name or password"
+                          " — check NEO4J_USER and NEO4J_PASSWORD")
+    if isinstance(exc, nx_exc.ServiceUnavailable):
+        return Neo4jError(f"cannot reach Neo4j at {settings.uri}: is the server running and the address right?"
+                          " — check NEO4J_URI")
+    if isinstance(exc, nx_exc.Neo4jError):
+        code = exc.code or ""
+        if "DatabaseNotFound" in code:
+            return Neo4jError(f"database {settings.database!r} does not exist on {settings.uri}"
+                              " — check NEO4J_DATABASE")
+        return Neo4jError(f"Neo4j at {where} failed: {exc.message or code}")
+    if isinstance(exc, nx_exc.ConfigurationError):
+        return Neo4jError(f"cannot connect to {settings.uri}: {exc}")
+    if isinstance(exc, nx_exc.DriverError):
+        return Neo4jError(f"lost the connection to Neo4j at {where}: {type(exc).__name__}")
+    return Neo4jError(f"Neo4j at {where} failed: {type(exc).__name__}")
+
+
+TRANSIENT = (nx_exc.TransientError, nx_exc.SessionExpired, nx_exc.ServiceUnavailable)
+
+
+def retrying(work: Callable[[], T], *, attempts: int = 3, delay: float = 1.0,
+             on_retry: Callable[[int, BaseException], None] | None = None) -> T:
+    """Run *work*, again after a transient error (a deadlock, a leader switch, a dropped link)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except TRANSIENT as exc:
+            if isinstance(exc, nx_exc.TransientError) and not exc.is_retryable():
+                raise
+            if attempt == attempts:
+                raise
+            if on_retry is not None:
+                on_retry(attempt, exc)
+            time.sleep(delay * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextmanager
+def driver(settings: Settings) -> Iterator[neo4j.Driver]:
+    """A verified driver; every driver error inside becomes a :class:`Neo4jError`."""
+    try:
+        drv = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
+                                         connection_timeout=10.0, max_transaction_retry_time=15.0)
+    except (nx_exc.ConfigurationError, ValueError) as exc:
+        raise SettingsError(f"cannot use NEO4J_URI {settings.uri!r}: {exc}") from None
+    try:
+        try:
+            # A real query on the chosen database: proves the address, the
+            # credentials and that the database exists, in one round trip.
+            # An auto-commit query is not retried, so a server that is down is
+            # reported at once instead of after the driver's retry budget.
+            with drv.session(database=settings.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run("RETURN 1").consume()
+        except Exception as exc:
+            raise explain(exc, settings) from None
+        try:
+            yield drv
+        except Neo4jError:
+            raise
+        except (nx_exc.Neo4jError, nx_exc.DriverError) as exc:
+            raise explain(exc, settings) from None
+    finally:
+        drv.close()

@@ -1,0 +1,167 @@
+"""The stored Cypher queries in ``cypher/``: read, list, check and run them.
+
+Each ``cypher/NAME.cypher`` file starts with a header of ``//`` comment lines::
+
+    // name: flows-by-category
+    // title: Flows carrying a data category
+    // description: Every flow that carries the category or a narrower one.
+    // param: category (string, required) A data category id, e.g. fingerprint.
+    // param: limit (int, default 100) At most this many rows.
+    // mode: read
+
+then the query. Values reach the query only as ``$parameters``; the header
+says which, and :func:`check` makes sure the header and the text agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import SettingsError, UnknownName
+
+TYPES = ("string", "int", "float", "bool", "date", "list")
+_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*) \((?P<type>\w+)(?:, (?P<req>required|default (?P<default>.+?)))?\)"
+                    r"\s+(?P<doc>.+)$")
+_USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter."""
+
+    name: str
+    type: str
+    required: bool
+    default: Any
+    doc: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """One stored query."""
+
+    name: str
+    title: str
+    description: str
+    mode: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+    problems: tuple[str, ...] = field(default=())
+
+
+def default_folder() -> Path:
+    """``cypher/`` in the working folder, else beside the installed package's checkout."""
+    here = Path("cypher")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "cypher"
+
+
+def _coerce(p: Param, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        if p.type == "int":
+            return int(raw)
+        if p.type == "float":
+            return float(raw)
+        if p.type == "bool":
+            if raw.lower() in ("true", "yes", "1"):
+                return True
+            if raw.lower() in ("false", "no", "0"):
+                return False
+            raise ValueError(raw)
+        if p.type == "date":
+            return dt.date.fromisoformat(raw).isoformat()
+        if p.type == "list":
+            return [x.strip() for x in raw.split(",") if x.strip()]
+    except ValueError:
+        raise SettingsError(f"parameter {p.name}={raw!r} is not a valid {p.type}") from None
+    return raw
+
+
+def parse(path: Path) -> Query:
+    """Read one ``.cypher`` file; header problems are kept in ``problems``."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    problems: list[str] = []
+    body: list[str] = []
+    in_header = True
+    for line in text.splitlines():
+        if in_header and line.startswith("//"):
+            content = line[2:].strip()
+            if ":" not in content:
+                continue
+            key, _, value = content.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "param":
+                m = _PARAM.match(value)
+                if not m or m["type"] not in TYPES:
+                    problems.append(f"bad param line {value!r}: write 'name (type[, required|, default X]) text'"
+                                    f" with type one of {', '.join(TYPES)}")
+                    continue
+                req = m["req"] == "required"
+                p = Param(m["name"], m["type"], req, None, m["doc"])
+                default = _coerce(p, m["default"]) if m["default"] is not None else None
+                params.append(Param(m["name"], m["type"], req, default, m["doc"]))
+            else:
+                meta[key] = value
+        else:
+            in_header = False
+            body.append(line)
+    query_text = "\n".join(body).strip()
+    for key in ("name", "title", "description", "mode"):
+        if key not in meta:
+            problems.append(f"header has no '{key}:' line")
+    if meta.get("name") and meta["name"] != path.stem:
+        problems.append(f"header name {meta['name']!r} differs from the file name {path.stem!r}")
+    if meta.get("mode") not in (None, "read", "write"):
+        problems.append(f"mode must be read or write, not {meta.get('mode')!r}")
+    used = set(_USED.findall(query_text))
+    declared = {p.name for p in params}
+    for name in sorted(used - declared):
+        problems.append(f"${name} is used but not declared in the header")
+    for name in sorted(declared - used):
+        problems.append(f"parameter {name!r} is declared but not used")
+    return Query(meta.get("name", path.stem), meta.get("title", ""), meta.get("description", ""),
+                 meta.get("mode", "read"), tuple(params), query_text, path, tuple(problems))
+
+
+def catalogue(folder: Path | None = None) -> dict[str, Query]:
+    """Every stored query by name."""
+    folder = folder or default_folder()
+    if not folder.is_dir():
+        raise SettingsError(f"no query folder at {folder}: run from the project folder")
+    return {q.name: q for q in (parse(p) for p in sorted(folder.glob("*.cypher")))}
+
+
+def get(name: str, folder: Path | None = None) -> Query:
+    """One stored query; an unknown name lists the known ones."""
+    queries = catalogue(folder)
+    if name not in queries:
+        raise UnknownName(f"no stored query {name!r}; known queries: {', '.join(sorted(queries))}")
+    return queries[name]
+
+
+def bind(query: Query, given: dict[str, str]) -> dict[str, Any]:
+    """Check and convert ``key=value`` parameters against the header."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise SettingsError(f"query {query.name!r} has no parameter {', '.join(unknown)};"
+                            f" it takes: {', '.join(declared) or 'none'}")
+    out: dict[str, Any] = {}
+    for p in query.params:
+        if p.name in given:
+            out[p.name] = _coerce(p, given[p.name])
+        elif p.required:
+            raise SettingsError(f"query {query.name!r} needs --param {p.name}=… ({p.doc})")
+        else:
+            out[p.name] = p.default
+    return out

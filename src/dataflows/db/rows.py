@@ -1,0 +1,238 @@
+"""Turn the embedded graph into the rows the loader writes, and fingerprint them.
+
+Neo4j properties cannot be maps, so nested values are flattened
+(``firewall`` → ``firewall`` status + ``firewall_note``; a system's
+transparency fields → ``register_purpose``, ``register_purpose_text`` …).
+``None`` is left out (Neo4j does not store nulls). Citations become nodes of
+their own, one per citation, with a stable id.
+
+The same canonical form is used for the checksum of what is loaded and of what
+is read back, so "loaded twice gives the same graph" can be checked exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .vocab import EDGE_TYPES, NODE_LABELS, Label, Rel
+
+REGISTER_FIELDS = ("purpose", "operation", "data_types", "decisions", "reviews")
+
+
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
+    """Drop ``None`` and empty lists' ``None`` members; keep order-independent values sorted."""
+    out: dict[str, Any] = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, (list, tuple)):
+            v = [x for x in v if x is not None]
+        out[k] = v
+    return out
+
+
+@dataclass
+class Rows:
+    """Everything to write, grouped by what the loader does with it."""
+
+    nodes: dict[tuple[Label, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    """Labels → property rows (each with ``id``)."""
+    rels: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = field(default_factory=dict)
+    """(type, start label, end label) → rows ``{"from", "to", "props"}``."""
+
+    def add_node(self, labels: tuple[Label, ...], props: dict[str, Any]) -> None:
+        """Queue a node."""
+        self.nodes.setdefault(labels, []).append(_clean(props))
+
+    def add_rel(self, rel: Rel, start: Label, end: Label, a: str, b: str, props: dict[str, Any]) -> None:
+        """Queue a relationship between two nodes found by id."""
+        self.rels.setdefault((rel, start, end), []).append({"from": a, "to": b, "props": _clean(props)})
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per primary label and relationships per type."""
+        out: dict[str, int] = {}
+        for labels, rows in self.nodes.items():
+            key = labels[-1].value
+            out[key] = out.get(key, 0) + len(rows)
+        for (rel, _, _), rows in self.rels.items():
+            out[rel.value] = out.get(rel.value, 0) + len(rows)
+        return dict(sorted(out.items()))
+
+
+def _citation_rows(rows: Rows, about: str, about_kind: str, claim: str,
+                   citations: list[dict[str, Any]], support: tuple[Label, str] | None) -> list[str]:
+    sources = []
+    for i, c in enumerate(citations):
+        cid = f"{about_kind}:{about}:{claim}:{i}"
+        rows.add_node((Label.citation,), {
+            "id": cid, "about": about, "about_kind": about_kind, "claim": claim, "source": c["source"],
+            "locator": c["locator"], "quote": c["quote"], "evidence_type": c["evidence_type"],
+            "confidence": c["confidence"], "note": c.get("note"),
+        })
+        rows.add_rel(Rel.cites, Label.citation, Label.source, cid, c["source"], {})
+        if support is not None:
+            rows.add_rel(Rel.supports, Label.citation, support[0], cid, support[1], {})
+        sources.append(c["source"])
+    return sources
+
+
+def graph_rows(g: nx.MultiDiGraph) -> Rows:
+    """Rows for every node, edge, citation, source, figure and rule of *g*."""
+    rows = Rows()
+    for sid, src in sorted(g.graph.get("sources", {}).items()):
+        rows.add_node((Label.source,), {
+            "id": sid, "title": src.get("title"), "publisher": src.get("publisher"), "date": src.get("date"),
+            "evidence_type": src.get("evidence_type"), "file": src.get("file"), "url": src.get("url"),
+            "reference": src.get("reference"), "cited_in": src.get("cited_in"),
+        })
+    names = g.graph.get("jurisdiction_names", {})
+    for jid, parent in sorted(g.graph.get("jurisdictions", {}).items()):
+        rows.add_node((Label.jurisdiction,), {"id": jid, "name": names.get(jid, jid), "parent": parent})
+        if parent:
+            rows.add_rel(Rel.within, Label.jurisdiction, Label.jurisdiction, jid, parent, {})
+
+    for nid, a in sorted(g.nodes(data=True), key=lambda x: str(x[0])):
+        kind = a["kind"]
+        lbls = NODE_LABELS[kind]
+        props: dict[str, Any] = {"id": nid, "name": a.get("label"), "description": a.get("description")}
+        if kind == "agency":
+            props.update(sector=a.get("sector"), jurisdiction=a.get("jurisdiction"), aliases=a.get("aliases"))
+        elif kind == "system":
+            period = a.get("period") or {}
+            props.update(kinds=a.get("system_kinds"), jurisdiction=a.get("jurisdiction"), status=a.get("status"),
+                         start=period.get("start"), end=period.get("end"), aliases=a.get("aliases"))
+            for name in REGISTER_FIELDS:
+                f = (a.get("transparency") or {}).get(name) or {"status": "unknown"}
+                props[f"register_{name}"] = f["status"]
+                props[f"register_{name}_text"] = f.get("text")
+                _citation_rows(rows, nid, "node", f"transparency.{name}", f.get("citations", []), (lbls[0], nid))
+            for name, f in sorted((a.get("safeguards") or {}).items()):
+                props[f"safeguard_{name}"] = f["status"]
+                props[f"safeguard_{name}_note"] = f.get("note")
+                _citation_rows(rows, nid, "node", f"safeguards.{name}", f.get("citations", []), (lbls[0], nid))
+            for i, ch in enumerate(a.get("scope_changes") or []):
+                sc_id = f"{nid}:scope:{i}"
+                rows.add_node((Label.scope_change,), {
+                    "id": sc_id, "system": nid, "date": ch.get("date"), "dimension": ch["dimension"],
+                    "status": ch["status"], "description": ch["description"], "categories": ch.get("categories"),
+                    "subjects": ch.get("subjects"), "users": ch.get("users"), "purposes": ch.get("purposes"),
+                })
+                rows.add_rel(Rel.scope_change, Label.system, Label.scope_change, nid, sc_id, {})
+                _citation_rows(rows, sc_id, "scope_change", "record", ch.get("citations", []),
+                               (Label.scope_change, sc_id))
+        elif kind in ("data_category", "purpose"):
+            props.update(parent=a.get("parent"))
+            if kind == "data_category":
+                props.update(special=bool(a.get("special")))
+        srcs = _citation_rows(rows, nid, "node", "record", a.get("citations", []), (lbls[0], nid))
+        props["sources"] = sorted(set(srcs))
+        rows.add_node(lbls, props)
+        if props.get("jurisdiction"):
+            rows.add_rel(Rel.in_jurisdiction, lbls[0], Label.jurisdiction, nid, props["jurisdiction"], {})
+
+    for u, v, key, a in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[2]), str(e[0]), str(e[1]))):
+        kind = a["kind"]
+        rel = EDGE_TYPES[kind]
+        start = NODE_LABELS[g.nodes[u]["kind"]][0]
+        end = NODE_LABELS[g.nodes[v]["kind"]][0]
+        ekey = str(key)
+        props = {"key": ekey}
+        if kind == "flow":
+            period = a.get("period") or {}
+            lb = a.get("legal_basis") or {"status": "unknown"}
+            fw = a.get("firewall") or {"status": "unknown"}
+            props.update(
+                id=a["id"], categories=sorted(a.get("categories") or []), purpose=a.get("purpose"),
+                collected_for=a.get("collected_for"), mechanism=a.get("mechanism"), status=a.get("status"),
+                start=period.get("start"), end=period.get("end"), jurisdiction=a.get("jurisdiction"),
+                legal_basis=lb["status"], legal_basis_text=lb.get("text"), firewall=fw["status"],
+                firewall_note=fw.get("note"), description=a.get("description"),
+            )
+            for name, f in sorted((a.get("safeguards") or {}).items()):
+                props[f"safeguard_{name}"] = f["status"]
+                props[f"safeguard_{name}_note"] = f.get("note")
+                _citation_rows(rows, a["id"], "flow", f"safeguards.{name}", f.get("citations", []), None)
+            _citation_rows(rows, a["id"], "flow", "legal_basis", lb.get("citations", []), None)
+            _citation_rows(rows, a["id"], "flow", "firewall", fw.get("citations", []), None)
+            srcs = _citation_rows(rows, a["id"], "flow", "record", a.get("citations", []), None)
+            props["sources"] = sorted(set(srcs))
+        else:
+            for name in ("role", "purpose", "via", "how"):
+                if a.get(name) is not None:
+                    props[name] = a[name]
+            if kind == "holds":
+                props["subjects"] = a.get("subjects") or []
+            if kind == "operates":
+                period = a.get("period") or {}
+                props.update(start=period.get("start"), end=period.get("end"))
+            srcs = _citation_rows(rows, ekey, "edge", "record", a.get("citations", []), None)
+            props["sources"] = sorted(set(srcs))
+        rows.add_rel(rel, start, end, u, v, props)
+
+    for fg in g.graph.get("figures", []):
+        period = fg.get("period") or {}
+        rows.add_node((Label.figure,), {
+            "id": fg["id"], "subject": fg["subject"], "area": fg.get("area"), "jurisdiction": fg.get("jurisdiction"),
+            "group": fg.get("group"), "comparator": fg.get("comparator"), "measure": fg["measure"],
+            "value": float(fg["value"]), "start": period.get("start"), "end": period.get("end"),
+            "description": fg["description"],
+        })
+        rows.add_rel(Rel.about, Label.figure, Label.party, fg["id"], fg["subject"], {})
+        _citation_rows(rows, fg["id"], "figure", "record", fg.get("citations", []), (Label.figure, fg["id"]))
+    for rule in g.graph.get("purpose_rules", []):
+        rows.add_node((Label.purpose_rule,), {
+            "id": rule["id"], "collected_for": rule["collected_for"], "used_for": rule["used_for"],
+            "compatible": rule["compatible"], "reason": rule["reason"],
+        })
+        rows.add_rel(Rel.collected_for, Label.purpose_rule, Label.purpose, rule["id"], rule["collected_for"], {})
+        rows.add_rel(Rel.used_for, Label.purpose_rule, Label.purpose, rule["id"], rule["used_for"], {})
+    return rows
+
+
+def canonical(nodes: Iterator[tuple[list[str], dict[str, Any]]],
+              rels: Iterator[tuple[str, str, str, dict[str, Any]]]) -> str:
+    """A checksum of a graph given as (labels, props) nodes and (type, from-id, to-id, props) relationships.
+
+    Order-independent: records are sorted before hashing. Floats that are whole
+    numbers and ints hash the same.
+    """
+    digest = hashlib.sha256()
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, (list, tuple)):
+            return [norm(x) for x in v]
+        return v
+
+    items = sorted(
+        json.dumps([sorted(lbls), {k: norm(v) for k, v in sorted(p.items())}], sort_keys=True, ensure_ascii=False)
+        for lbls, p in nodes
+    )
+    for line in items:
+        digest.update(line.encode())
+        digest.update(b"\n")
+    items = sorted(
+        json.dumps([t, a, b, {k: norm(v) for k, v in sorted(p.items())}], sort_keys=True, ensure_ascii=False)
+        for t, a, b, p in rels
+    )
+    digest.update(b"--\n")
+    for line in items:
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def rows_checksum(rows: Rows) -> str:
+    """Checksum of what the loader is about to write (see :func:`canonical`)."""
+    return canonical(
+        ((
+            [lbl.value for lbl in labels], r) for labels, rs in rows.nodes.items() for r in rs),
+        ((t.value, r["from"], r["to"], r["props"]) for (t, _, _), rs in rows.rels.items() for r in rs),
+    )
