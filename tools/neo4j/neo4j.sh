@@ -64,7 +64,15 @@ cmd_build() {
   rm -f "$STAMP"
   # clean lib/ so a changed Neo4j version never leaves two versions on the classpath
   rm -rf "$TOOL_DIR/target/lib"
-  mvn -q -B -f "$TOOL_DIR/pom.xml" package || die "maven build failed"
+  # Maven 3.8 -q still prints bare ANSI reset codes; keep its output for failures only.
+  local out
+  out=$(mktemp)
+  if ! mvn -q -B -Dstyle.color=never -f "$TOOL_DIR/pom.xml" package >"$out" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$out" >&2
+    rm -f "$out"
+    die "maven build failed"
+  fi
+  rm -f "$out"
   touch "$STAMP"
   say "built $JAR"
 }
@@ -77,7 +85,7 @@ running_pid() {
   local pid
   pid=$(<"$PID_FILE")
   if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
-     && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'neo4j-launcher.jar'; then
+     && ps -ww -p "$pid" -o args= 2>/dev/null | grep -q 'neo4j-launcher.jar'; then
     echo "$pid"
     return 0
   fi
@@ -130,17 +138,20 @@ cmd_start() {
 
   mkdir -p "$RUNTIME"
   local offset=0
-  [[ -f "$LOG_FILE" ]] && offset=$(stat -c %s "$LOG_FILE")
+  [[ -f "$LOG_FILE" ]] && offset=$(wc -c <"$LOG_FILE" | tr -d ' ')
   echo "==== start $(date -u +%FT%TZ) port $PORT ====" >>"$LOG_FILE"
   local -a jopts
   # shellcheck disable=SC2206  # JAVA_OPTS is deliberately word-split
   jopts=(${JAVA_OPTS:--Xms1g -Xmx1g})
+  # New session (setsid, where available): a Ctrl-C in the calling shell does
+  # not hit the server. The inner shell writes its own pid, then execs java,
+  # so the pid file holds java's pid.
+  local -a detach=()
+  command -v setsid >/dev/null && detach=(setsid)
   # shellcheck disable=SC2016  # $$ / $1 are for the inner shell
-  # New session (setsid): a Ctrl-C in the calling shell does not hit the server.
-  # The inner shell writes its own pid, then execs java, so the pid is java's.
   NEO4J_BOLT_PORT="$PORT" NEO4J_PAGECACHE="${NEO4J_PAGECACHE:-512m}" \
-    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' neo4j-start "$PID_FILE" \
-      "$JAVA" "${JVM_FIXED[@]}" "${jopts[@]}" -jar "$JAR" "$RUNTIME" \
+    ${detach[@]+"${detach[@]}"} bash -c 'echo $$ >"$1"; shift; exec "$@"' neo4j-start "$PID_FILE" \
+      "$JAVA" "${JVM_FIXED[@]}" ${jopts[@]+"${jopts[@]}"} -jar "$JAR" "$RUNTIME" \
       >>"$LOG_FILE" 2>&1 </dev/null 9>&- &
   echo "$PORT" >"$PORT_FILE"
 

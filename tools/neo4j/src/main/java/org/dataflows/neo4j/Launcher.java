@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -91,6 +92,10 @@ public final class Launcher {
                 BoltConnector.advertised_address, bolt,
                 HttpConnector.enabled, false));
         builder.setConfig(HttpsConnector.enabled, false);
+        // Netty's default graceful shutdown waits a 5 s quiet period per event-loop
+        // group (~10 s per stop); a test server does not need that.
+        builder.setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+        builder.setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5));
         String pageCache = System.getenv("NEO4J_PAGECACHE");
         if (pageCache != null && !pageCache.isBlank()) {
             builder.setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pageCache.trim()));
