@@ -1,0 +1,99 @@
+"""`dataflows load` and `dataflows query` against the real server, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import TEXTS, VALID
+from .conftest import Server
+
+HOSTILE = "Robert'); MATCH (n) DETACH DELETE n; // `x` {y: $z} \\\" \u2028 }"
+
+
+def run(server: Server, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dataflows", *args], env=env or server.env, capture_output=True,
+                          text=True, check=False, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def load_fixture(server: Server, data: Path = VALID) -> subprocess.CompletedProcess[str]:
+    return run(server, "load", "-d", str(data), "--sources-dir", str(TEXTS), "--format", "json")
+
+
+def test_load_and_query_end_to_end(neo4j_server: Server) -> None:
+    first = load_fixture(neo4j_server)
+    assert first.returncode == 0, first.stderr
+    second = load_fixture(neo4j_server)
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a["checksum"] == b["checksum"] and a["counts"] == b["counts"]
+    assert a["counts"]["FLOW"] == 3
+    q = run(neo4j_server, "query", "flows-by-category", "--param", "category=biometric", "--format", "json")
+    assert q.returncode == 0, q.stderr
+    rows = json.loads(q.stdout)["rows"]
+    assert [r["flow"] for r in rows] == ["police-a-to-scanner", "scanner-to-border-register"]
+    text = run(neo4j_server, "query", "party", "-p", "id=scanner", env={**neo4j_server.env, "COLUMNS": "250"})
+    assert text.returncode == 0 and "sends to" in text.stdout and "border-register" in text.stdout
+    assert neo4j_server.password not in first.stdout + first.stderr + text.stdout + text.stderr
+
+
+def test_routing_uri_works(neo4j_server: Server) -> None:
+    assert load_fixture(neo4j_server).returncode == 0
+    env = {**neo4j_server.env, "NEO4J_URI": f"neo4j://127.0.0.1:{neo4j_server.port}"}
+    q = run(neo4j_server, "query", "source-supports", "-p", "source=test-cited-doc", "-f", "json", env=env)
+    assert q.returncode == 0, q.stderr
+    assert {r["about"] for r in json.loads(q.stdout)["rows"]} == {"border-register", "border-register:scope:0"}
+
+
+def test_hostile_text_is_stored_and_matched_literally(neo4j_server: Server, tmp_path: Path) -> None:
+    data = tmp_path / "hostile"
+    shutil.copytree(VALID, data)
+    path = data / "agencies" / "agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Police A", f"name: {json.dumps(HOSTILE)}"),
+                    encoding="utf-8")
+    assert load_fixture(neo4j_server, data).returncode == 0
+    d = neo4j_server.driver()
+    try:
+        records, _, _ = d.execute_query("MATCH (p:Party {id: 'police-a'}) RETURN p.name AS name")
+        assert records[0]["name"] == HOSTILE
+        records, _, _ = d.execute_query("MATCH (n:DataflowsMap) RETURN count(n) AS n")
+        assert records[0]["n"] > 0  # nothing was deleted by the text
+    finally:
+        d.close()
+    q = run(neo4j_server, "query", "party", "-p", f"id={HOSTILE}", "-f", "json")
+    assert q.returncode == 0, q.stderr
+    assert json.loads(q.stdout)["rows"] == []
+    names = run(neo4j_server, "query", "flows-by-category", "-p", f"category={HOSTILE}", "-f", "json")
+    assert names.returncode == 0 and json.loads(names.stdout)["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"NEO4J_PASSWORD": "wrong-password-123"}, "refused user 'neo4j': wrong user name or password"),
+        ({"NEO4J_DATABASE": "nope"}, "database 'nope' does not exist"),
+        ({"NEO4J_URI": "bolt://127.0.0.1:1"}, "cannot reach Neo4j at bolt://127.0.0.1:1"),
+        ({"NEO4J_URI": "http://127.0.0.1:7474"}, "is not a Neo4j address"),
+    ],
+    ids=["wrong-password", "unknown-database", "server-down", "bad-uri"],
+)
+def test_connection_problems_are_one_clear_line(neo4j_server: Server, change: dict[str, str], expected: str) -> None:
+    env = {**neo4j_server.env, **change}
+    for args in (["load", "-d", str(VALID), "--sources-dir", str(TEXTS)], ["query", "party", "-p", "id=x"]):
+        proc = run(neo4j_server, *args, env=env)
+        assert proc.returncode in (1, 2)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert neo4j_server.password not in proc.stdout + proc.stderr
+
+
+def test_missing_password_without_a_terminal(neo4j_server: Server) -> None:
+    env = {k: v for k, v in neo4j_server.env.items() if k != "NEO4J_PASSWORD"}
+    proc = run(neo4j_server, "query", "party", "-p", "id=x", env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: no Neo4j password: set NEO4J_PASSWORD (or run in a terminal to be asked)"

@@ -1,0 +1,164 @@
+"""Loading the map into a real Neo4j: counts, checksums, idempotence, atomicity."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import neo4j
+import pytest
+
+from dataflows.dataset import load as load_dataset
+from dataflows.db import loader
+from dataflows.db.rows import graph_rows, rows_checksum
+from dataflows.graph import build
+
+from ..conftest import ROOT, TEXTS, VALID
+from .conftest import Server
+from .helpers import big_graph
+
+
+def count_map(drv: neo4j.Driver) -> tuple[int, int]:
+    records, _, _ = drv.execute_query(
+        "MATCH (n:DataflowsMap) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r")
+    return int(records[0]["n"]), int(records[0]["r"])
+
+
+@pytest.fixture(scope="module")
+def fixture_rows():  # type: ignore[no-untyped-def]
+    return graph_rows(build(load_dataset(VALID, TEXTS)))
+
+
+def test_load_writes_everything_with_a_checksum(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]
+    result = loader.load(drv, "neo4j", fixture_rows, version="test")
+    assert result.checksum == rows_checksum(fixture_rows)
+    recorded, recomputed = loader.read_checksum(drv, "neo4j")
+    assert recorded == recomputed == result.checksum
+    assert loader.map_counts(drv, "neo4j") == fixture_rows.counts()
+    nodes, rels = count_map(drv)
+    assert nodes == sum(len(r) for r in fixture_rows.nodes.values()) + 1  # + the MapInfo node
+    assert rels == sum(len(r) for r in fixture_rows.rels.values())
+    # Sources and citations are queryable: which documents support this flow?
+    records, _, _ = drv.execute_query(
+        "MATCH (c:Citation {about: $flow, about_kind: 'flow'})-[:CITES]->(s:Source) RETURN DISTINCT s.id AS s",
+        flow="clinic-to-border-office")
+    assert [r["s"] for r in records] == ["test-report"]
+
+
+def test_loading_twice_gives_the_same_graph(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]
+    first = loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = count_map(drv), loader.read_checksum(drv, "neo4j")
+    second = loader.load(drv, "neo4j", fixture_rows, version="test")
+    after = count_map(drv), loader.read_checksum(drv, "neo4j")
+    assert first.checksum == second.checksum
+    assert before == after
+    assert second.deleted == before[0][0]  # the previous map was replaced, not added to
+
+
+def test_constraints_exist(drv: neo4j.Driver) -> None:
+    records, _, _ = drv.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+    names = set(records[0]["names"])
+    assert {"dataflows_party_id", "dataflows_citation_id", "dataflows_source_id"} <= names
+
+
+def test_a_load_failing_half_way_leaves_the_previous_map(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j"), count_map(drv)
+    with pytest.raises(RuntimeError, match="interrupted on purpose"):
+        loader.load(drv, "neo4j", graph_rows(big_graph(30_000)), version="test", batch=2_000, fail_after=5)
+    assert (loader.read_checksum(drv, "neo4j"), count_map(drv)) == before
+
+
+def test_a_bad_record_fails_the_load_and_leaves_the_previous_map(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j")
+    bad = graph_rows(big_graph(5_000))
+    # A relationship to a node that is not in the map: the database rejects the batch.
+    rows = next(iter(bad.rels.values()))
+    rows[-1] = {**rows[-1], "to": "no-such-party"}
+    with pytest.raises(RuntimeError, match="point at missing nodes"):
+        loader.load(drv, "neo4j", bad, version="test")
+    assert loader.read_checksum(drv, "neo4j") == before
+
+
+KILL_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+import neo4j
+from dataflows.db import loader
+from dataflows.db.rows import graph_rows
+from tests.db.helpers import big_graph
+rows = graph_rows(big_graph(60_000, tag="killed"))
+drv = neo4j.GraphDatabase.driver({uri!r}, auth=("neo4j", sys.stdin.readline().strip()))
+def progress(stage, done, total):
+    print("progress", done, total, flush=True)
+loader.load(drv, "neo4j", rows, version="test", batch=2_000, progress=progress)
+print("committed", flush=True)
+"""
+
+
+def test_killing_the_loader_process_leaves_the_previous_map(drv: neo4j.Driver, neo4j_server: Server,  # type: ignore[no-untyped-def]
+                                                            fixture_rows) -> None:
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j"), count_map(drv)
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(root=str(ROOT), uri=neo4j_server.uri)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(neo4j_server.password + "\n")
+    proc.stdin.flush()
+    seen = 0
+    for line in proc.stdout:
+        if line.startswith("progress"):
+            seen += 1
+            if seen == 8:  # well into the load, long before its commit
+                proc.kill()
+                break
+    proc.wait(timeout=60)
+    assert seen == 8, "the load finished before it could be interrupted"
+    # The server rolls the abandoned transaction back; readers still see the previous map.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            after = loader.read_checksum(drv, "neo4j"), count_map(drv)
+            break
+        except neo4j.exceptions.TransientError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    assert after == before
+
+
+def test_the_server_going_away_leaves_the_previous_map(drv: neo4j.Driver, neo4j_server: Server,  # type: ignore[no-untyped-def]
+                                                       fixture_rows) -> None:
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j"), count_map(drv)
+    rows = graph_rows(big_graph(60_000, tag="crash"))
+    killed = threading.Event()
+    errors: list[BaseException] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done > total // 4 and not killed.is_set():
+            neo4j_server.kill()
+            killed.set()
+
+    def work() -> None:
+        d = neo4j_server.driver()
+        try:
+            loader.load(d, "neo4j", rows, version="test", batch=2_000, progress=progress)
+        except BaseException as exc:  # the load must fail: the server is gone
+            errors.append(exc)
+        finally:
+            d.close()
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(timeout=300)
+    assert killed.is_set() and errors, "the load was not interrupted by the server going away"
+    neo4j_server.start()  # recovery from the transaction log
+    fresh = neo4j_server.driver()
+    try:
+        assert (loader.read_checksum(fresh, "neo4j"), count_map(fresh)) == before
+    finally:
+        fresh.close()

@@ -1,0 +1,98 @@
+"""Every stored query: header and text agree, and only the schema's vocabulary is used."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dataflows.db import queries
+from dataflows.db.vocab import MAP_LABEL, Label, Rel
+from dataflows.errors import SettingsError, UnknownName
+
+from ..conftest import ROOT
+
+CYPHER = ROOT / "cypher"
+FILES = sorted(CYPHER.glob("*.cypher"))
+
+
+def test_there_are_queries() -> None:
+    assert len(FILES) >= 4
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_header_agrees_with_text(path: Path) -> None:
+    q = queries.parse(path)
+    assert q.problems == ()
+    assert q.name == path.stem and q.title and q.description and q.mode in ("read", "write")
+
+
+def vocabulary_used(text: str) -> tuple[set[str], set[str]]:
+    """Node labels and relationship types written in a query (string literals ignored)."""
+    text = re.sub(r"'[^']*'", "''", text)
+    groups = re.findall(r"\(\s*\w*\s*((?::\s*`?\w+`?)+)", text)
+    found = {lbl.strip(" `") for group in groups for lbl in group.split(":") if lbl.strip(" `")}
+    types = {t for group in re.findall(r"\[\s*\w*\s*:\s*([A-Za-z_|:`]+)", text)
+             for t in re.split(r"[|:`]", group) if t}
+    return found, types
+
+
+def test_vocabulary_check_sees_foreign_names() -> None:
+    assert vocabulary_used("MATCH (a:Party:Foo)-[r:FLOW|BAR*1..2]->(:Baz) RETURN 'x:Nope'") == (
+        {"Party", "Foo", "Baz"}, {"FLOW", "BAR"})
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_only_schema_labels_and_types(path: Path) -> None:
+    found, types = vocabulary_used(queries.parse(path).text)
+    assert found <= {lbl.value for lbl in Label} | {MAP_LABEL}, found
+    assert types <= {r.value for r in Rel}, types
+
+
+def test_write_mode_only_where_declared() -> None:
+    for path in FILES:
+        q = queries.parse(path)
+        if q.mode == "read":
+            assert not re.search(r"\b(CREATE|MERGE|DELETE|SET|REMOVE)\b", q.text), path.name
+
+
+def test_header_problems_are_found(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.cypher"
+    bad.write_text(
+        "// name: other\n// title: T\n// param: who (string, required) A party.\n"
+        "// param: n (integer) Wrong type.\n// mode: read\nMATCH (p:Party {id: $id}) RETURN p\n",
+        encoding="utf-8",
+    )
+    q = queries.parse(bad)
+    assert list(q.problems) == [
+        "bad param line 'n (integer) Wrong type.': write 'name (type[, required|, default X]) text'"
+        " with type one of string, int, float, bool, date, list",
+        "header has no 'description:' line",
+        "header name 'other' differs from the file name 'broken'",
+        "$id is used but not declared in the header",
+        "parameter 'who' is declared but not used",
+    ]
+
+
+def test_unknown_query_lists_known_ones() -> None:
+    with pytest.raises(UnknownName, match=r"no stored query 'nope'; known queries: .*party"):
+        queries.get("nope", CYPHER)
+
+
+def test_binding_checks_and_converts(tmp_path: Path) -> None:
+    path = tmp_path / "q.cypher"
+    path.write_text(
+        "// name: q\n// title: T\n// description: D\n// param: id (string, required) Id.\n"
+        "// param: hops (int, default 3) Hops.\n// param: since (date) Since.\n// mode: read\n"
+        "RETURN $id, $hops, $since\n", encoding="utf-8")
+    q = queries.parse(path)
+    assert queries.bind(q, {"id": "x"}) == {"id": "x", "hops": 3, "since": None}
+    assert queries.bind(q, {"id": "x", "hops": "5", "since": "2021-08-01"}) == {
+        "id": "x", "hops": 5, "since": "2021-08-01"}
+    with pytest.raises(SettingsError, match="needs --param id="):
+        queries.bind(q, {})
+    with pytest.raises(SettingsError, match="has no parameter colour"):
+        queries.bind(q, {"id": "x", "colour": "red"})
+    with pytest.raises(SettingsError, match="not a valid int"):
+        queries.bind(q, {"id": "x", "hops": "many"})
