@@ -87,7 +87,10 @@ class Hierarchy:
         """``[(item, 0), (parent, 1), (grandparent, 2), …]``."""
         cached = self._anc.get(item)
         if cached is None:
-            cached, seen, node, dist = [], set(), item, 0
+            cached = []
+            seen: set[str] = set()
+            node: str | None = item
+            dist = 0
             while node is not None and node not in seen:
                 cached.append((node, dist))
                 seen.add(node)
@@ -171,6 +174,10 @@ class FlowFilter:
             check_name(self.min_confidence, CONFIDENCE_RANK, "confidence")
 
 
+#: No filter: every flow qualifies.
+NO_FILTER = FlowFilter()
+
+
 def best_confidence(citations: Sequence[dict[str, Any]]) -> int:
     """The rank of the strongest confidence among *citations* (0 when none)."""
     return max((CONFIDENCE_RANK.get(c.get("confidence", ""), 0) for c in citations), default=0)
@@ -235,7 +242,7 @@ class FlowIndex:
         """``mask[f]`` is 1 when flow *f* qualifies under *flt*; ``None`` means all do."""
         if flt in self._masks:
             return self._masks[flt]
-        if flt == FlowFilter():
+        if flt == NO_FILTER:
             self._masks[flt] = None
             return None
         m = bytearray(b"\x01") * self.n_flows
@@ -362,7 +369,6 @@ def flow_index(g: nx.MultiDiGraph, day: dt.date | None = None) -> FlowIndex:
 
 
 def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
-    node_kind = g.nodes
     if day is None:
         nodes = sorted(n for n, a in g.nodes(data=True) if a.get("kind") in PARTY_KINDS)
     else:
@@ -377,7 +383,6 @@ def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
     if day is not None:
         rows = [r for r in rows if r[1] in pos and r[2] in pos and in_force(g.edges[r[1], r[2], r[3]], day)]
     rows.sort()
-    del node_kind
     n, m = len(nodes), len(rows)
     src = array("i", bytes(4 * m))
     dst = array("i", bytes(4 * m))

@@ -2,7 +2,7 @@
 
 | variable | meaning | default |
 |---|---|---|
-| ``NEO4J_URI`` | ``bolt://``, ``neo4j://`` (routing: clusters) or ``neo4j+s://`` (TLS: Aura) | ``bolt://127.0.0.1:7687`` |
+| ``NEO4J_URI`` | ``bolt://``, ``neo4j://`` (clusters), ``neo4j+s://`` (Aura) | ``bolt://127.0.0.1:7687`` |
 | ``NEO4J_USER`` | user name | ``neo4j`` |
 | ``NEO4J_PASSWORD`` | password; asked for at a prompt when unset and a person is at the terminal | — |
 | ``NEO4J_DATABASE`` | database name | ``neo4j`` |
