@@ -42,9 +42,16 @@ def test_load_writes_everything_with_a_checksum(drv: neo4j.Driver, fixture_rows)
     assert rels == sum(len(r) for r in fixture_rows.rels.values())
     # Sources and citations are queryable: which documents support this flow?
     records, _, _ = drv.execute_query(
-        "MATCH (c:Citation {about: $flow, about_kind: 'flow'})-[:CITES]->(s:Source) RETURN DISTINCT s.id AS s",
-        flow="clinic-to-border-office")
+        "MATCH ()-[f:FLOW {id: $flow}]->() MATCH (s:Source) WHERE s.id IN f.sources "
+        "RETURN s.id AS s, f.citation_quotes AS quotes", flow="clinic-to-border-office")
     assert [r["s"] for r in records] == ["test-report"]
+    assert records[0]["quotes"] == ["The Clinic shares patient addresses with the Border Office for enforcement."]
+    # … and what does this document support? (a node claim and a flow claim)
+    records, _, _ = drv.execute_query(
+        "MATCH (:Source {id: 'test-cited-doc'})<-[:CITES]-(c:Citation) RETURN c.about AS about, c.claim AS claim "
+        "ORDER BY about, claim")
+    assert [(r["about"], r["claim"]) for r in records] == [
+        ("border-register", "safeguards.dpia"), ("border-register:scope:0", "record")]
 
 
 def test_loading_twice_gives_the_same_graph(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]

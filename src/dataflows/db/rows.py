@@ -66,7 +66,7 @@ class Rows:
 
 
 def _citation_rows(rows: Rows, about: str, about_kind: str, claim: str,
-                   citations: list[dict[str, Any]], support: tuple[Label, str] | None) -> list[str]:
+                   citations: list[dict[str, Any]], support: tuple[Label, str]) -> list[str]:
     sources = []
     for i, c in enumerate(citations):
         cid = f"{about_kind}:{about}:{claim}:{i}"
@@ -76,10 +76,31 @@ def _citation_rows(rows: Rows, about: str, about_kind: str, claim: str,
             "confidence": c["confidence"], "note": c.get("note"),
         })
         rows.add_rel(Rel.cites, Label.citation, Label.source, cid, c["source"], {})
-        if support is not None:
-            rows.add_rel(Rel.supports, Label.citation, support[0], cid, support[1], {})
+        rows.add_rel(Rel.supports, Label.citation, support[0], cid, support[1], {})
         sources.append(c["source"])
     return sources
+
+
+#: Citation fields stored as parallel lists on relationships (``citation_quotes[i]`` …).
+REL_CITATION_FIELDS = (("citation_sources", "source"), ("citation_claims", None), ("citation_locators", "locator"),
+                       ("citation_quotes", "quote"), ("citation_evidence_types", "evidence_type"),
+                       ("citation_confidences", "confidence"))
+
+
+def _rel_citations(props: dict[str, Any], claims: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    """Store a relationship's citations as parallel list properties (no node per citation).
+
+    A flow is a relationship, so its citations cannot be nodes linked to it;
+    parallel lists keep them queryable (``UNWIND range(0, size(f.citation_sources) - 1)``)
+    at one write per flow, which is what makes a million-flow load fast.
+    """
+    for name, _ in REL_CITATION_FIELDS:
+        props[name] = []
+    for claim, cits in claims:
+        for c in cits:
+            for name, key in REL_CITATION_FIELDS:
+                props[name].append(claim if key is None else c[key])
+    props["sources"] = sorted(set(props["citation_sources"]))
 
 
 def graph_rows(g: nx.MultiDiGraph) -> Rows:
@@ -154,14 +175,13 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                 legal_basis=lb["status"], legal_basis_text=lb.get("text"), firewall=fw["status"],
                 firewall_note=fw.get("note"), description=a.get("description"),
             )
+            claims = [("record", a.get("citations", [])), ("legal_basis", lb.get("citations", [])),
+                      ("firewall", fw.get("citations", []))]
             for name, f in sorted((a.get("safeguards") or {}).items()):
                 props[f"safeguard_{name}"] = f["status"]
                 props[f"safeguard_{name}_note"] = f.get("note")
-                _citation_rows(rows, a["id"], "flow", f"safeguards.{name}", f.get("citations", []), None)
-            _citation_rows(rows, a["id"], "flow", "legal_basis", lb.get("citations", []), None)
-            _citation_rows(rows, a["id"], "flow", "firewall", fw.get("citations", []), None)
-            srcs = _citation_rows(rows, a["id"], "flow", "record", a.get("citations", []), None)
-            props["sources"] = sorted(set(srcs))
+                claims.append((f"safeguards.{name}", f.get("citations", [])))
+            _rel_citations(props, claims)
         else:
             for name in ("role", "purpose", "via", "how"):
                 if a.get(name) is not None:
@@ -171,8 +191,7 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
             if kind == "operates":
                 period = a.get("period") or {}
                 props.update(start=period.get("start"), end=period.get("end"))
-            srcs = _citation_rows(rows, ekey, "edge", "record", a.get("citations", []), None)
-            props["sources"] = sorted(set(srcs))
+            _rel_citations(props, [("record", a.get("citations", []))])
         rows.add_rel(rel, start, end, u, v, props)
 
     for fg in g.graph.get("figures", []):

@@ -15,8 +15,13 @@ Neo4j               from the embedded graph
 ``(:Outcome)``      ``outcome`` nodes
 ``(:Source)``       registered source documents
 ``(:Jurisdiction)`` jurisdictions (``-[:WITHIN]->`` parent)
-``(:Citation)``     one per citation: ``-[:CITES]->(:Source)``; node claims also
-                    ``-[:SUPPORTS]->(node)``; flow claims carry ``flow`` = flow id
+``(:Citation)``     one per citation of a node, figure or scope change:
+                    ``-[:CITES]->(:Source)`` and ``-[:SUPPORTS]->(node)``. A flow's
+                    (or other relationship's) citations are parallel list
+                    properties on it: ``citation_sources``, ``citation_claims``,
+                    ``citation_locators``, ``citation_quotes``,
+                    ``citation_evidence_types``, ``citation_confidences``; and
+                    ``sources`` lists the distinct source ids
 ``(:Figure)``       disproportionality figures ``-[:ABOUT]->(:Party)``
 ``(:ScopeChange)``  ``(:System)-[:SCOPE_CHANGE]->(:ScopeChange)``
 ``(:PurposeRule)``  compatibility rules ``-[:COLLECTED_FOR|USED_FOR]->(:Purpose)``
