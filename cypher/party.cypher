@@ -24,5 +24,5 @@ UNION ALL
 MATCH (p:Party {id: $id})-[r:AFFECTS]->(g:Group)
 RETURN 'affects' AS relation, g.id AS other, g.name AS other_name, r.how AS detail, [] AS data, r.sources AS sources
 UNION ALL
-MATCH (c:Citation {about: $id})-[:CITES]->(s:Source)
-RETURN 'cited by' AS relation, s.id AS other, s.title AS other_name, c.claim + ' @ ' + c.locator + ': ' + c.quote AS detail, [] AS data, [s.id] AS sources
+MATCH (p:Party {id: $id})<-[sup:SUPPORTS]-(c:Citation)-[:CITES]->(s:Source)
+RETURN 'cited by' AS relation, s.id AS other, s.title AS other_name, sup.claim + ' @ ' + c.locator + ': ' + c.quote AS detail, [] AS data, [s.id] AS sources

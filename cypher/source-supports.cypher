@@ -1,17 +1,16 @@
 // name: source-supports
 // title: Everything a source supports
-// description: Every claim in the map that cites the source document — nodes, flows and other relationships — with the field it supports, the locator and the quote.
+// description: Every claim in the map that cites the source document — nodes, figures, scope changes, flows and other relationships — with the field it supports, the locator and the quote.
 // param: source (string, required) A registered source id, e.g. rjn-stop-the-scan.
 // mode: read
-MATCH (:Source {id: $source})<-[:CITES]-(c:Citation)
-RETURN c.about_kind AS kind, c.about AS about, c.claim AS claim, c.locator AS locator, c.quote AS quote,
-       c.evidence_type AS evidence_type, c.confidence AS confidence
+MATCH (:Source {id: $source})<-[:CITES]-(c:Citation)-[sup:SUPPORTS]->(n:DataflowsMap)
+RETURN [l IN labels(n) WHERE NOT l IN ['DataflowsMap', 'Party']][0] AS kind, n.id AS about, sup.claim AS claim,
+       c.locator AS locator, c.quote AS quote, c.evidence_type AS evidence_type, c.confidence AS confidence
 UNION ALL
-MATCH ()-[r]->()
+MATCH (:DataflowsMap)-[r]->(:DataflowsMap)
 WHERE $source IN r.sources
-UNWIND range(0, size(r.citation_sources) - 1) AS i
-WITH r, i
-WHERE r.citation_sources[i] = $source
-RETURN CASE type(r) WHEN 'FLOW' THEN 'flow' ELSE 'edge' END AS kind, coalesce(r.id, r.key) AS about,
-       r.citation_claims[i] AS claim, r.citation_locators[i] AS locator, r.citation_quotes[i] AS quote,
-       r.citation_evidence_types[i] AS evidence_type, r.citation_confidences[i] AS confidence
+UNWIND range(0, size(r.citation_ids) - 1) AS i
+MATCH (c:Citation {id: r.citation_ids[i]})
+WHERE c.source = $source
+RETURN type(r) AS kind, coalesce(r.id, r.key) AS about, r.citation_claims[i] AS claim,
+       c.locator AS locator, c.quote AS quote, c.evidence_type AS evidence_type, c.confidence AS confidence

@@ -39,6 +39,12 @@ def test_load_and_query_end_to_end(neo4j_server: Server) -> None:
     text = run(neo4j_server, "query", "party", "-p", "id=scanner", env={**neo4j_server.env, "COLUMNS": "250"})
     assert text.returncode == 0 and "sends to" in text.stdout and "border-register" in text.stdout
     assert neo4j_server.password not in first.stdout + first.stderr + text.stdout + text.stderr
+    fs = run(neo4j_server, "query", "flow-sources", "-p", "flow=scanner-to-border-register", "-f", "json")
+    assert [(r["claim"], r["source"]) for r in json.loads(fs.stdout)["rows"]] == [
+        ("firewall", "test-report"), ("record", "test-report")]
+    sup = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "-f", "json")
+    kinds = {r["kind"] for r in json.loads(sup.stdout)["rows"]}
+    assert {"FLOW", "OPERATES", "HOLDS", "Agency", "System", "Figure"} <= kinds
 
 
 def test_routing_uri_works(neo4j_server: Server) -> None:
@@ -46,7 +52,9 @@ def test_routing_uri_works(neo4j_server: Server) -> None:
     env = {**neo4j_server.env, "NEO4J_URI": f"neo4j://127.0.0.1:{neo4j_server.port}"}
     q = run(neo4j_server, "query", "source-supports", "-p", "source=test-cited-doc", "-f", "json", env=env)
     assert q.returncode == 0, q.stderr
-    assert {r["about"] for r in json.loads(q.stdout)["rows"]} == {"border-register", "border-register:scope:0"}
+    rows = json.loads(q.stdout)["rows"]
+    assert {(r["kind"], r["about"], r["claim"]) for r in rows} == {
+        ("System", "border-register", "safeguards.dpia"), ("ScopeChange", "border-register:scope:0", "record")}
 
 
 def test_hostile_text_is_stored_and_matched_literally(neo4j_server: Server, tmp_path: Path) -> None:

@@ -42,14 +42,14 @@ def test_load_writes_everything_with_a_checksum(drv: neo4j.Driver, fixture_rows)
     assert rels == sum(len(r) for r in fixture_rows.rels.values())
     # Sources and citations are queryable: which documents support this flow?
     records, _, _ = drv.execute_query(
-        "MATCH ()-[f:FLOW {id: $flow}]->() MATCH (s:Source) WHERE s.id IN f.sources "
-        "RETURN s.id AS s, f.citation_quotes AS quotes", flow="clinic-to-border-office")
-    assert [r["s"] for r in records] == ["test-report"]
-    assert records[0]["quotes"] == ["The Clinic shares patient addresses with the Border Office for enforcement."]
-    # … and what does this document support? (a node claim and a flow claim)
+        "MATCH ()-[f:FLOW {id: $flow}]->() MATCH (c:Citation)-[:CITES]->(s:Source) WHERE c.id IN f.citation_ids "
+        "RETURN s.id AS s, c.quote AS quote", flow="clinic-to-border-office")
+    assert [(r["s"], r["quote"]) for r in records] == [
+        ("test-report", "The Clinic shares patient addresses with the Border Office for enforcement.")]
+    # … and what does this document support? (a safeguard finding and a scope change)
     records, _, _ = drv.execute_query(
-        "MATCH (:Source {id: 'test-cited-doc'})<-[:CITES]-(c:Citation) RETURN c.about AS about, c.claim AS claim "
-        "ORDER BY about, claim")
+        "MATCH (:Source {id: 'test-cited-doc'})<-[:CITES]-(:Citation)-[s:SUPPORTS]->(n) "
+        "RETURN n.id AS about, s.claim AS claim ORDER BY about, claim")
     assert [(r["about"], r["claim"]) for r in records] == [
         ("border-register", "safeguards.dpia"), ("border-register:scope:0", "record")]
 

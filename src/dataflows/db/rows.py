@@ -65,47 +65,60 @@ class Rows:
         return dict(sorted(out.items()))
 
 
-def _citation_rows(rows: Rows, about: str, about_kind: str, claim: str,
-                   citations: list[dict[str, Any]], support: tuple[Label, str]) -> list[str]:
-    sources = []
-    for i, c in enumerate(citations):
-        cid = f"{about_kind}:{about}:{claim}:{i}"
-        rows.add_node((Label.citation,), {
-            "id": cid, "about": about, "about_kind": about_kind, "claim": claim, "source": c["source"],
-            "locator": c["locator"], "quote": c["quote"], "evidence_type": c["evidence_type"],
-            "confidence": c["confidence"], "note": c.get("note"),
-        })
-        rows.add_rel(Rel.cites, Label.citation, Label.source, cid, c["source"], {})
-        rows.add_rel(Rel.supports, Label.citation, support[0], cid, support[1], {})
-        sources.append(c["source"])
-    return sources
+def citation_id(c: dict[str, Any]) -> str:
+    """A stable id for one piece of evidence: the same source, locator, quote, grade and confidence."""
+    key = json.dumps([c["source"], c["locator"], c["quote"], c["evidence_type"], c["confidence"], c.get("note")],
+                     ensure_ascii=False)
+    return "cit-" + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
-#: Citation fields stored as parallel lists on relationships (``citation_quotes[i]`` …).
-REL_CITATION_FIELDS = (("citation_sources", "source"), ("citation_claims", None), ("citation_locators", "locator"),
-                       ("citation_quotes", "quote"), ("citation_evidence_types", "evidence_type"),
-                       ("citation_confidences", "confidence"))
+class _Citations:
+    """Distinct citations, written once each however many claims they support."""
 
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+        self.seen: set[str] = set()
 
-def _rel_citations(props: dict[str, Any], claims: list[tuple[str, list[dict[str, Any]]]]) -> None:
-    """Store a relationship's citations as parallel list properties (no node per citation).
+    def node(self, c: dict[str, Any]) -> str:
+        cid = citation_id(c)
+        if cid not in self.seen:
+            self.seen.add(cid)
+            self.rows.add_node((Label.citation,), {
+                "id": cid, "source": c["source"], "locator": c["locator"], "quote": c["quote"],
+                "evidence_type": c["evidence_type"], "confidence": c["confidence"], "note": c.get("note"),
+            })
+            self.rows.add_rel(Rel.cites, Label.citation, Label.source, cid, c["source"], {})
+        return cid
 
-    A flow is a relationship, so its citations cannot be nodes linked to it;
-    parallel lists keep them queryable (``UNWIND range(0, size(f.citation_sources) - 1)``)
-    at one write per flow, which is what makes a million-flow load fast.
-    """
-    for name, _ in REL_CITATION_FIELDS:
-        props[name] = []
-    for claim, cits in claims:
+    def support(self, target: tuple[Label, str], claim: str, cits: list[dict[str, Any]]) -> list[str]:
+        """Link citations to a node they support; return their source ids."""
         for c in cits:
-            for name, key in REL_CITATION_FIELDS:
-                props[name].append(claim if key is None else c[key])
-    props["sources"] = sorted(set(props["citation_sources"]))
+            self.rows.add_rel(Rel.supports, Label.citation, target[0], self.node(c), target[1], {"claim": claim})
+        return [c["source"] for c in cits]
+
+    def on_rel(self, props: dict[str, Any], claims: list[tuple[str, list[dict[str, Any]]]]) -> None:
+        """A relationship's citations: parallel ``citation_ids`` / ``citation_claims`` lists and ``sources``.
+
+        A flow is a relationship, so its citations cannot be linked to it; the
+        ids point at the Citation nodes (``MATCH (c:Citation) WHERE c.id IN f.citation_ids``).
+        """
+        ids: list[str] = []
+        names: list[str] = []
+        sources: set[str] = set()
+        for claim, cits in claims:
+            for c in cits:
+                ids.append(self.node(c))
+                names.append(claim)
+                sources.add(c["source"])
+        props["citation_ids"] = ids
+        props["citation_claims"] = names
+        props["sources"] = sorted(sources)
 
 
 def graph_rows(g: nx.MultiDiGraph) -> Rows:
     """Rows for every node, edge, citation, source, figure and rule of *g*."""
     rows = Rows()
+    cites = _Citations(rows)
     for sid, src in sorted(g.graph.get("sources", {}).items()):
         rows.add_node((Label.source,), {
             "id": sid, "title": src.get("title"), "publisher": src.get("publisher"), "date": src.get("date"),
@@ -132,11 +145,11 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                 f = (a.get("transparency") or {}).get(name) or {"status": "unknown"}
                 props[f"register_{name}"] = f["status"]
                 props[f"register_{name}_text"] = f.get("text")
-                _citation_rows(rows, nid, "node", f"transparency.{name}", f.get("citations", []), (lbls[0], nid))
+                cites.support((lbls[0], nid), f"transparency.{name}", f.get("citations", []))
             for name, f in sorted((a.get("safeguards") or {}).items()):
                 props[f"safeguard_{name}"] = f["status"]
                 props[f"safeguard_{name}_note"] = f.get("note")
-                _citation_rows(rows, nid, "node", f"safeguards.{name}", f.get("citations", []), (lbls[0], nid))
+                cites.support((lbls[0], nid), f"safeguards.{name}", f.get("citations", []))
             for i, ch in enumerate(a.get("scope_changes") or []):
                 sc_id = f"{nid}:scope:{i}"
                 rows.add_node((Label.scope_change,), {
@@ -145,13 +158,12 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                     "subjects": ch.get("subjects"), "users": ch.get("users"), "purposes": ch.get("purposes"),
                 })
                 rows.add_rel(Rel.scope_change, Label.system, Label.scope_change, nid, sc_id, {})
-                _citation_rows(rows, sc_id, "scope_change", "record", ch.get("citations", []),
-                               (Label.scope_change, sc_id))
+                cites.support((Label.scope_change, sc_id), "record", ch.get("citations", []))
         elif kind in ("data_category", "purpose"):
             props.update(parent=a.get("parent"))
             if kind == "data_category":
                 props.update(special=bool(a.get("special")))
-        srcs = _citation_rows(rows, nid, "node", "record", a.get("citations", []), (lbls[0], nid))
+        srcs = cites.support((lbls[0], nid), "record", a.get("citations", []))
         props["sources"] = sorted(set(srcs))
         rows.add_node(lbls, props)
         if props.get("jurisdiction"):
@@ -181,7 +193,7 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                 props[f"safeguard_{name}"] = f["status"]
                 props[f"safeguard_{name}_note"] = f.get("note")
                 claims.append((f"safeguards.{name}", f.get("citations", [])))
-            _rel_citations(props, claims)
+            cites.on_rel(props, claims)
         else:
             for name in ("role", "purpose", "via", "how"):
                 if a.get(name) is not None:
@@ -191,7 +203,7 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
             if kind == "operates":
                 period = a.get("period") or {}
                 props.update(start=period.get("start"), end=period.get("end"))
-            _rel_citations(props, [("record", a.get("citations", []))])
+            cites.on_rel(props, [("record", a.get("citations", []))])
         rows.add_rel(rel, start, end, u, v, props)
 
     for fg in g.graph.get("figures", []):
@@ -203,7 +215,7 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
             "description": fg["description"],
         })
         rows.add_rel(Rel.about, Label.figure, Label.party, fg["id"], fg["subject"], {})
-        _citation_rows(rows, fg["id"], "figure", "record", fg.get("citations", []), (Label.figure, fg["id"]))
+        cites.support((Label.figure, fg["id"]), "record", fg.get("citations", []))
     for rule in g.graph.get("purpose_rules", []):
         rows.add_node((Label.purpose_rule,), {
             "id": rule["id"], "collected_for": rule["collected_for"], "used_for": rule["used_for"],

@@ -15,13 +15,12 @@ Neo4j               from the embedded graph
 ``(:Outcome)``      ``outcome`` nodes
 ``(:Source)``       registered source documents
 ``(:Jurisdiction)`` jurisdictions (``-[:WITHIN]->`` parent)
-``(:Citation)``     one per citation of a node, figure or scope change:
-                    ``-[:CITES]->(:Source)`` and ``-[:SUPPORTS]->(node)``. A flow's
-                    (or other relationship's) citations are parallel list
-                    properties on it: ``citation_sources``, ``citation_claims``,
-                    ``citation_locators``, ``citation_quotes``,
-                    ``citation_evidence_types``, ``citation_confidences``; and
-                    ``sources`` lists the distinct source ids
+``(:Citation)``     one per distinct piece of evidence (source, locator, quote,
+                    grade, confidence): ``-[:CITES]->(:Source)``; for a node,
+                    figure or scope change it supports, ``-[:SUPPORTS {claim}]->``.
+                    A flow (or other relationship) lists its evidence in
+                    ``citation_ids`` with the parallel ``citation_claims``, and
+                    its distinct source ids in ``sources``
 ``(:Figure)``       disproportionality figures ``-[:ABOUT]->(:Party)``
 ``(:ScopeChange)``  ``(:System)-[:SCOPE_CHANGE]->(:ScopeChange)``
 ``(:PurposeRule)``  compatibility rules ``-[:COLLECTED_FOR|USED_FOR]->(:Purpose)``

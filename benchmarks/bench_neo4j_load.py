@@ -1,0 +1,158 @@
+"""Neo4j load benchmark: the batched, atomic loader against a naive loader.
+
+Starts its own Neo4j (tools/neo4j) on a free loopback port in a temporary
+home, with a random password, then for each size:
+
+* **naive** (the baseline, only at sizes where it finishes): one transaction
+  per flow, each ``MERGE``-ing both parties and the flow;
+* **batched**: ``dataflows.db.loader.load`` — the whole map (parties, systems,
+  categories, purposes, citations, figures, rules … not just flows) in one
+  transaction of ``UNWIND $rows`` batches.
+
+It reports flows per second, the ratio batched/naive, and the time of every
+stored Cypher query in cypher/ on the largest map.
+
+    python benchmarks/bench_neo4j_load.py --naive 2000 --sizes 2000,100000,1000000
+
+Results are printed and written to benchmarks/results/neo4j_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from dataflows import synth  # noqa: E402
+from dataflows.db import loader, queries  # noqa: E402
+from dataflows.db.rows import graph_rows  # noqa: E402
+
+SCRIPT = ROOT / "tools" / "neo4j" / "neo4j.sh"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def naive_load(drv: neo4j.Driver, g: Any) -> int:
+    """One transaction per flow: MERGE the sender, the recipient and the flow."""
+    drv.execute_query("MATCH (n:NaiveParty) DETACH DELETE n")
+    drv.execute_query("CREATE CONSTRAINT naive_party IF NOT EXISTS FOR (n:NaiveParty) REQUIRE n.id IS UNIQUE")
+    n = 0
+    with drv.session() as session:
+        for u, v, a in g.edges(data=True):
+            if a["kind"] != "flow":
+                continue
+            props = {"purpose": a.get("purpose"), "mechanism": a.get("mechanism"), "status": a.get("status"),
+                     "categories": list(a.get("categories") or []), "firewall": a["firewall"]["status"]}
+            session.execute_write(lambda tx, u=u, v=v, a=a, props=props: tx.run(
+                "MERGE (s:NaiveParty {id: $u}) MERGE (t:NaiveParty {id: $v}) "
+                "MERGE (s)-[f:NAIVE_FLOW {id: $id}]->(t) SET f += $props",
+                u=u, v=v, id=a["id"], props=props).consume())
+            n += 1
+    drv.execute_query("MATCH (n:NaiveParty) DETACH DELETE n")
+    return n
+
+
+def sample_params(g: Any) -> dict[str, dict[str, str]]:
+    """Parameters for the stored queries, picked from the synthetic map."""
+    party = next(n for n, a in g.nodes(data=True) if a["kind"] == "system")
+    flow = next(a["id"] for _, _, a in g.edges(data=True) if a["kind"] == "flow")
+    return {"id": {"id": party}, "party": {"party": party}, "flow": {"flow": flow},
+            "category": {"category": "biometric"}, "source": {"source": synth.SOURCE_ID}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="2000,100000,1000000", help="flow counts for the batched loader")
+    ap.add_argument("--naive", type=int, default=2000, help="flow count for the naive baseline")
+    ap.add_argument("--heap", default="12g", help="Neo4j max heap (the load is one transaction)")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "neo4j_load.json"))
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+
+    home = Path(tempfile.mkdtemp(prefix="dataflows-bench-neo4j-"))
+    port = free_port()
+    password = secrets.token_urlsafe(18)
+    env = {**os.environ, "NEO4J_PASSWORD": password, "NEO4J_BOLT_PORT": str(port),
+           "DATAFLOWS_NEO4J_HOME": str(home), "JAVA_OPTS": f"-Xms2g -Xmx{args.heap}", "NEO4J_PAGECACHE": "4g"}
+    subprocess.run(["bash", str(SCRIPT), "start"], env=env, check=True)
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                               "heap": args.heap, "naive": {}, "batched": [], "queries": {}}
+    try:
+        drv = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("neo4j", password))
+        # Warm the JVM so neither loader pays for it.
+        loader.load(drv, "neo4j", graph_rows(synth.generate(2000, seed=99)), version="bench")
+
+        g = synth.generate(args.naive, seed=1)
+        t0 = time.perf_counter()
+        n = naive_load(drv, g)
+        naive_s = time.perf_counter() - t0
+        results["naive"] = {"flows": n, "seconds": round(naive_s, 2), "flows_per_s": round(n / naive_s)}
+        print(f"naive   {n:>9,} flows  {naive_s:8.2f} s  {n / naive_s:>9,.0f} flows/s", flush=True)
+
+        g = None
+        for size in sizes:
+            g = synth.generate(size, seed=1)
+            t0 = time.perf_counter()
+            rows = graph_rows(g)
+            rows_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            res = loader.load(drv, "neo4j", rows, version="bench")
+            load_s = time.perf_counter() - t0
+            flows = res.counts.get("FLOW", 0)
+            writes = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
+            row = {"flows": flows, "writes": writes, "rows_seconds": round(rows_s, 2),
+                   "load_seconds": round(load_s, 2), "flows_per_s": round(flows / load_s),
+                   "flows_per_s_incl_rows": round(flows / (load_s + rows_s))}
+            results["batched"].append(row)
+            print(f"batched {flows:>9,} flows  {load_s:8.2f} s  {flows / load_s:>9,.0f} flows/s "
+                  f"({writes:,} nodes+relationships; building rows {rows_s:.1f} s)", flush=True)
+            del rows
+
+        same = next((b for b in results["batched"] if b["flows"] == results["naive"]["flows"]), None)
+        if same:
+            results["speedup_same_size"] = round(same["flows_per_s"] / results["naive"]["flows_per_s"], 1)
+        results["speedup_largest"] = round(results["batched"][-1]["flows_per_s"] / results["naive"]["flows_per_s"], 1)
+        print(f"speed-up over naive: same size {results.get('speedup_same_size')}x, "
+              f"largest {results['speedup_largest']}x")
+
+        params = sample_params(g)
+        for name, q in queries.catalogue(ROOT / "cypher").items():
+            given = {}
+            for p in q.params:
+                if p.required:
+                    given.update(params.get(p.name, {}))
+            bound = queries.bind(q, given)
+            t0 = time.perf_counter()
+            records, _, _ = drv.execute_query(q.text, bound, routing_=neo4j.RoutingControl.READ)
+            secs = time.perf_counter() - t0
+            results["queries"][name] = {"seconds": round(secs, 2), "rows": len(records)}
+            print(f"query {name:<24} {secs:7.2f} s  {len(records):>8,} rows", flush=True)
+        drv.close()
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, check=False)
+        subprocess.run(["rm", "-rf", str(home)], check=False)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
