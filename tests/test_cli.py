@@ -17,6 +17,11 @@ from .conftest import TEXTS, VALID
 runner = CliRunner()
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder*, by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_validate_valid_fixture() -> None:
     result = runner.invoke(app, ["validate", "-d", str(VALID), "--sources-dir", str(TEXTS)])
     assert result.exit_code == 0, result.output
@@ -41,7 +46,10 @@ def test_build_writes_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["dataset.json", "graph.json", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["dataset.json", "graph.json", "reports", "summary.json"]
+    reports = sorted(p.name for p in (out / "reports").iterdir())
+    assert reports == sorted(f"{n}.{ext}" for n in ("creep", "firewalls", "flows", "matrix", "register", "safeguards")
+                             for ext in ("json", "md"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["nodes_by_kind"]["agency"] == 3
     assert summary["flows_by_kind"] == {"bulk_sharing": 1, "on_the_spot_lookup": 2}
@@ -57,19 +65,19 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
         out = tmp_path / name
         args = ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]
         assert runner.invoke(app, args).exit_code == 0
-        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+        outs.append(tree(out))
     assert outs[0] == outs[1]
 
 
 def test_failed_build_writes_nothing_and_keeps_old_output(tmp_path: Path, overlay: Callable[[str], Path]) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = tree(out)
     result = runner.invoke(app, ["build", "-d", str(overlay("dangling-reference")), "--sources-dir", str(TEXTS),
                                  "-o", str(out)])
     assert result.exit_code == 2
     assert "nothing was written" in result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

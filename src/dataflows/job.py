@@ -4,7 +4,10 @@
 
 * ``summary.json`` — the counts printed on screen;
 * ``graph.json`` — the whole graph (node-link JSON), every claim with its citations;
-* ``dataset.json`` — every record as validated, by section (the dataset download).
+* ``dataset.json`` — every record as validated, by section (the dataset download);
+* ``reports/`` — the six answers (who shares what with whom, the party matrix,
+  function creep, missing firewalls, safeguard gaps, the transparency
+  register), each as Markdown and JSON.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from . import __version__
+from .analyses.reports import write_reports
 from .dataset import Dataset, load
 from .graph import as_of, build
 from .publish import dumps, write_atomically
@@ -76,11 +80,15 @@ def run(
         "dataset.json": dumps(dataset_json(ds)),
     }
 
+    written: list[str] = []
+
     def write(tmp: Path) -> None:
         for name, text in files.items():
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        written.extend(files)
+        written.extend(f"reports/{name}" for name in write_reports(g, tmp / "reports"))
 
     write_atomically(out, write)
-    return JobResult(ds, g, summary, out, sorted(files))
+    return JobResult(ds, g, summary, out, sorted(written))

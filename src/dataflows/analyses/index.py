@@ -37,10 +37,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import weakref
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -55,6 +58,24 @@ PRESENT, ABSENT, UNKNOWN_FW = 0, 1, 2
 FIREWALL_CODE: dict[str, int] = {"present": PRESENT, "absent": ABSENT, "unknown": UNKNOWN_FW}
 PARTY_KINDS = ("agency", "system")
 UNKNOWN = "unknown"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    The analyses allocate millions of small tuples and lists on a graph of
+    tens of millions of objects; each automatic collection would re-scan the
+    whole graph for cycles these structures cannot form. Reference counting
+    still frees everything; the collector is restored afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------
@@ -202,8 +223,8 @@ class FlowIndex:
     pos: dict[str, int]
     flow_ids: list[str]
     """Flow ids, sorted; a flow's number is its position."""
-    keys: list[tuple[str, str, str]]
-    """``(sender, recipient, key)`` of each flow, for attribute look-ups."""
+    flow_attrs: list[dict[str, Any]]
+    """The graph's own attribute dict of each flow (shared, not copied: read-only)."""
     src: array[int]
     dst: array[int]
     out_ptr: array[int]
@@ -226,9 +247,7 @@ class FlowIndex:
 
     def attrs(self, f: int) -> dict[str, Any]:
         """The graph attributes of flow number *f*."""
-        u, v, k = self.keys[f]
-        data: dict[str, Any] = self.graph.edges[u, v, k]
-        return data
+        return self.flow_attrs[f]
 
     def out_of(self, v: int) -> array[int]:
         """Flow numbers leaving party *v*, ascending."""
@@ -325,7 +344,7 @@ class FlowIndex:
     def hop(self, f: int) -> dict[str, Any]:
         """One hop of a path, with everything a reader needs to check it."""
         a = self.attrs(f)
-        u, v, _ = self.keys[f]
+        u, v = self.nodes[self.src[f]], self.nodes[self.dst[f]]
         g = self.graph
         fw = a.get("firewall") or {}
         return {
@@ -363,7 +382,8 @@ def flow_index(g: nx.MultiDiGraph, day: dt.date | None = None) -> FlowIndex:
     hit = per_graph.get(day)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    index = _build(g, day)
+    with paused_gc():
+        index = _build(g, day)
     per_graph[day] = (stamp, index)
     return index
 
@@ -375,40 +395,43 @@ def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
         nodes = sorted(n for n, a in g.nodes(data=True) if a.get("kind") == "agency"
                        or (a.get("kind") == "system" and in_force(a, day)))
     pos = {n: i for i, n in enumerate(nodes)}
-    rows: list[tuple[str, str, str, str]] = []
-    for u, v, k, a in g.edges(keys=True, data="kind"):
-        if a != "flow":
-            continue
-        rows.append((k, u, v, k))
-    if day is not None:
-        rows = [r for r in rows if r[1] in pos and r[2] in pos and in_force(g.edges[r[1], r[2], r[3]], day)]
-    rows.sort()
+    # One pass over the edges, keeping each flow's own attribute dict (no copies, no look-ups later).
+    # The adjacency dicts are read directly: networkx's edge views cost a function call per edge,
+    # a third of the time of this function on a million flows.
+    succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = g._succ
+    rows = [(k, u, v, a) for u, nbrs in succ.items() for v, keyed in nbrs.items() for k, a in keyed.items()
+            if a.get("kind") == "flow" and (day is None or (u in pos and v in pos and in_force(a, day)))]
+    rows.sort(key=itemgetter(0))
     n, m = len(nodes), len(rows)
     src = array("i", bytes(4 * m))
     dst = array("i", bytes(4 * m))
     firewall = bytearray(m)
     confidence = bytearray(m)
-    keys: list[tuple[str, str, str]] = []
     flow_ids: list[str] = []
+    attrs: list[dict[str, Any]] = []
     conf_cache: dict[int, int] = {}
-    edges = g.edges
-    for f, (fid, u, v, k) in enumerate(rows):
-        a = edges[u, v, k]
+    fw_cache: dict[int, int] = {}
+    for f, (fid, u, v, a) in enumerate(rows):
         src[f] = pos[u]
         dst[f] = pos[v]
         fw = a.get("firewall") or {}
-        firewall[f] = FIREWALL_CODE.get(fw.get("status", UNKNOWN), UNKNOWN_FW)
+        code = fw_cache.get(id(fw))
+        if code is None:
+            code = FIREWALL_CODE.get(fw.get("status", UNKNOWN), UNKNOWN_FW)
+            fw_cache[id(fw)] = code  # firewall dicts may be shared between flows
+        firewall[f] = code
         cits = a.get("citations") or []
         c = conf_cache.get(id(cits))
         if c is None:
             c = best_confidence(cits)
             conf_cache[id(cits)] = c  # citation lists may be shared between flows
         confidence[f] = c
-        keys.append((u, v, k))
         flow_ids.append(a.get("id", fid))
+        attrs.append(a)
+    del rows
     out_ptr, out_flows = _csr(n, src)
     in_ptr, in_flows = _csr(n, dst)
-    return FlowIndex(g, day, nodes, pos, flow_ids, keys, src, dst, out_ptr, out_flows, in_ptr, in_flows,
+    return FlowIndex(g, day, nodes, pos, flow_ids, attrs, src, dst, out_ptr, out_flows, in_ptr, in_flows,
                      firewall, confidence)
 
 
@@ -447,11 +470,13 @@ def party_sectors(g: nx.MultiDiGraph, party: str, roles: frozenset[str], day: dt
     if a.get("kind") == "agency":
         return {a["sector"]} if a.get("sector") else set()
     out: set[str] = set()
-    for u, _, e in g.in_edges(party, data=True):
-        if e.get("kind") == "operates" and e.get("role") in roles and (day is None or in_force(e, day)):
-            sector = g.nodes[u].get("sector")
-            if sector:
-                out.add(sector)
+    pred: dict[str, dict[str, dict[str, Any]]] = g._pred[party]  # raw dicts: this runs once per party
+    for u, keyed in pred.items():
+        for e in keyed.values():
+            if e.get("kind") == "operates" and e.get("role") in roles and (day is None or in_force(e, day)):
+                sector = g.nodes[u].get("sector")
+                if sector:
+                    out.add(sector)
     return out
 
 

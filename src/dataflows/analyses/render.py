@@ -23,6 +23,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 FORMATS = ("text", "json", "csv", "markdown")
 
@@ -121,12 +122,13 @@ def rich_tables(report: Report) -> list[RichTable]:
     """The report's tables as rich tables, for a terminal."""
     out = []
     for table in report.tables:
-        rt = RichTable(title=table.title + (f"\n{table.note}" if table.note else ""), title_justify="left",
+        rt = RichTable(title=Text(table.title + (f"\n{table.note}" if table.note else "")), title_justify="left",
                        show_lines=False, pad_edge=False, expand=False)
         for _, header in table.columns:
             rt.add_column(header, overflow="fold")
         for row in table.rows:
-            rt.add_row(*(cell_text(row.get(k), "\n") for k, _ in table.columns))
+            # Text, not str: cells hold brackets ("-[f1: …]->") that rich would read as markup.
+            rt.add_row(*(Text(cell_text(row.get(k), "\n")) for k, _ in table.columns))
         out.append(rt)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import data, db
+from . import analyses, data, db
 
 app = typer.Typer(
     name="dataflows",
@@ -45,6 +45,14 @@ app.command("schema")(data.schema)
 app.command("load")(db.load)
 app.command("queries")(db.list_queries)
 app.command("query")(db.query)
+app.command("flows")(analyses.flows)
+app.command("matrix")(analyses.matrix)
+app.command("paths")(analyses.paths)
+app.command("reach")(analyses.reach)
+app.command("creep")(analyses.creep)
+app.command("firewalls")(analyses.firewalls)
+app.command("safeguards")(analyses.safeguards)
+app.command("register")(analyses.register)
 
 
 def main() -> None:

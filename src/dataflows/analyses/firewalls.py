@@ -1,0 +1,410 @@
+"""Missing firewalls: routes from public services to immigration enforcement with no barrier.
+
+The UN Special Rapporteur on the human rights of migrants (A/68/283 para 82,
+quoted in seed ``004``) asks for "firewalls" between public services and
+migration control. This module finds where the map shows none.
+
+Definitions (the Cypher versions must give identical results)
+--------------------------------------------------------------
+*Origin* (public service): an agency whose sector is in ``public_sectors``
+(default :data:`PUBLIC_SERVICE_SECTORS`), or a system that such an agency
+``operates`` with role ``operator`` or ``owner``.
+
+*Enforcement party*: an agency whose sector is in ``enforcement_sectors``
+(default :data:`ENFORCEMENT_SECTORS`), or a system that such an agency
+operates with role ``operator`` or ``owner``.
+
+A *route* is a path of qualifying flows (filter and as-of date as in
+:mod:`dataflows.analyses.index`) from an origin to an enforcement party. For
+each pair ``(origin, target)`` with ``origin != target``:
+
+* **missing** — some route has every hop's firewall ``absent`` (confirmed:
+  nothing stands in the way);
+* **unknown-barrier** — not *missing*, but some route has every hop's firewall
+  ``absent`` or ``unknown`` (so at least one hop is ``unknown``).
+
+Pairs sorted by origin id, then target id, in two lists. For each pair:
+
+* ``witness`` — a shortest route of the pair's kind (only ``absent`` hops for
+  *missing*; ``absent``/``unknown`` hops for *unknown-barrier*); tie-break
+  from the origin towards the target: each hop is the flow to the party one
+  step nearer the target with the smallest party id, then the smallest flow
+  id (a breadth-first search run backwards from the target, see
+  :mod:`dataflows.analyses.index`);
+* ``cut_flows`` — the flows that lie on **every** route of the pair's kind:
+  a firewall on any one of them cuts them all. Sorted by flow id; empty when
+  no single flow does;
+* for *missing* pairs, also ``cut_flows_unbarred`` — the flows on every route
+  with no barrier known (``absent`` or ``unknown`` hops): a firewall there also
+  cuts the routes whose barrier is unknown.
+
+Algorithm and complexity
+------------------------
+For each enforcement party ``t`` (ids ascending), two backward breadth-first
+searches (over ``absent`` flows, and over ``absent``/``unknown`` flows) find
+every party that can reach ``t`` and its witness; then the post-dominator tree
+of each searched region (Cooper–Harvey–Kennedy's iterative dominator
+algorithm run backwards from ``t``, each flow treated as a node of its own so
+parallel flows are handled) gives, for every origin at once, the flows on all
+its routes: they are the flows met walking up the tree from the origin to
+``t``. Each step costs O(V_t + E_t) for the region upstream of ``t`` (the
+dominator iteration converges in a few passes on these graphs), so the whole
+analysis costs O(Σ_t (V_t + E_t)) ≤ O(T·(V + E)) for T enforcement parties,
+plus the output. No route is enumerated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .. import schema as s
+from .index import (
+    ABSENT,
+    NO_FILTER,
+    PRESENT,
+    SECTOR_ROLES_RUN,
+    FlowFilter,
+    FlowIndex,
+    check_name,
+    flow_index,
+    party_sectors,
+    paused_gc,
+)
+from .render import Report, Table, route_text
+
+#: Public services the Special Rapporteur names (healthcare, education, housing,
+#: labour inspection, local police), with welfare, local government and victim
+#: support, since victims and witnesses report to police and to these services.
+PUBLIC_SERVICE_SECTORS = frozenset({"health", "education", "housing", "labour_inspection", "welfare",
+                                    "local_government", "victim_support", "police"})
+#: Migration control.
+ENFORCEMENT_SECTORS = frozenset({"immigration_enforcement", "border_agency"})
+
+MISSING, UNKNOWN_BARRIER = "missing", "unknown-barrier"
+
+
+@dataclass
+class Region:
+    """The parties that can reach one target over some flows, and their post-dominator tree."""
+
+    dist: dict[int, int]
+    """Hops from each party to the target."""
+    via: dict[int, int]
+    """First hop of each party's witness route."""
+    local: dict[int, int] = field(default_factory=dict)
+    """Party number → its number in the tree (flow-nodes are numbered after the parties)."""
+    idom: list[int] = field(default_factory=list)
+    """Immediate post-dominator of each tree node (see :func:`_postdominators`)."""
+    flows: list[int] = field(default_factory=list)
+    """Flow number of each flow-node (tree node ``len(local) + j`` is flow ``flows[j]``)."""
+
+    def cut(self, node: int) -> list[int]:
+        """Flow numbers on every route from *node* to the target, ascending."""
+        if not self.idom or node not in self.local:
+            return []
+        k, idom = len(self.local), self.idom
+        out = []
+        x = self.local[node]
+        while idom[x] != x:
+            x = idom[x]
+            if x >= k:
+                out.append(self.flows[x - k])
+        return sorted(out)
+
+
+@dataclass(eq=False)
+class FirewallResult:
+    """Missing-firewall pairs; witness routes and cut flows rebuilt from the regions."""
+
+    index: FlowIndex
+    origins: list[int]
+    targets: list[int]
+    pairs: list[tuple[int, int, str]]
+    """``(origin, target, kind)`` sorted by origin id, then target id."""
+    absent: dict[int, Region]
+    unbarred: dict[int, Region]
+    public_sectors: frozenset[str]
+    enforcement_sectors: frozenset[str]
+
+    def kind_pairs(self, kind: str) -> list[tuple[int, int]]:
+        """``(origin, target)`` of one kind."""
+        return [(o, t) for o, t, k in self.pairs if k == kind]
+
+    def pair_ids(self, kind: str) -> list[tuple[str, str]]:
+        """``(origin id, target id)`` of one kind, sorted."""
+        return [(self.index.nodes[o], self.index.nodes[t]) for o, t in self.kind_pairs(kind)]
+
+    def witness(self, o: int, t: int, kind: str) -> list[int]:
+        """Witness route of a pair, as flow numbers in travel order."""
+        region = (self.absent if kind == MISSING else self.unbarred)[t]
+        return self.index.walk(region.via, o, reverse=True)
+
+    def cut_flows(self, o: int, t: int, kind: str) -> list[int]:
+        """Flows on every route of the pair's kind."""
+        return (self.absent if kind == MISSING else self.unbarred)[t].cut(o)
+
+    def record(self, o: int, t: int, kind: str) -> dict[str, Any]:
+        """A pair with its witness route (hops and citations) and cut flows."""
+        index = self.index
+        hops = [index.hop(f) for f in self.witness(o, t, kind)]
+        out: dict[str, Any] = {
+            "origin": index.nodes[o], "origin_label": index.graph.nodes[index.nodes[o]].get("label"),
+            "target": index.nodes[t], "target_label": index.graph.nodes[index.nodes[t]].get("label"),
+            "kind": kind,
+            "witness": {"length": len(hops), "flows": [h["flow"] for h in hops], "hops": hops},
+            "cut_flows": [index.flow_ids[f] for f in self.cut_flows(o, t, kind)],
+        }
+        if kind == MISSING:
+            out["cut_flows_unbarred"] = [index.flow_ids[f] for f in self.unbarred[t].cut(o)]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready result."""
+        nodes = self.index.nodes
+        return {
+            "public_sectors": sorted(self.public_sectors),
+            "enforcement_sectors": sorted(self.enforcement_sectors),
+            "origins": [nodes[o] for o in self.origins],
+            "enforcement_parties": [nodes[t] for t in self.targets],
+            "counts": {MISSING: len(self.kind_pairs(MISSING)), UNKNOWN_BARRIER: len(self.kind_pairs(UNKNOWN_BARRIER))},
+            "missing": [self.record(o, t, MISSING) for o, t in self.kind_pairs(MISSING)],
+            "unknown_barrier": [self.record(o, t, UNKNOWN_BARRIER) for o, t in self.kind_pairs(UNKNOWN_BARRIER)],
+            "as_of": self.index.day.isoformat() if self.index.day else None,
+        }
+
+
+def _check_sectors(sectors: Iterable[str]) -> frozenset[str]:
+    known = [x.value for x in s.Sector]
+    return frozenset(check_name(x, known, "sector") for x in sectors)
+
+
+def parties_in(g: nx.MultiDiGraph, index: FlowIndex, *sector_sets: frozenset[str]) -> list[list[int]]:
+    """For each set of sectors, the party numbers whose sectors (own, or of their operators/owners) meet it."""
+    out: list[list[int]] = [[] for _ in sector_sets]
+    for i, p in enumerate(index.nodes):
+        mine = party_sectors(g, p, SECTOR_ROLES_RUN, index.day)
+        if mine:
+            for j, sectors in enumerate(sector_sets):
+                if mine & sectors:
+                    out[j].append(i)
+    return out
+
+
+def firewalls(
+    g: nx.MultiDiGraph,
+    *,
+    public_sectors: Iterable[str] = PUBLIC_SERVICE_SECTORS,
+    enforcement_sectors: Iterable[str] = ENFORCEMENT_SECTORS,
+    flt: FlowFilter = NO_FILTER,
+    day: dt.date | None = None,
+) -> FirewallResult:
+    """Find the routes from public services to immigration enforcement with no barrier.
+
+    Parameters
+    ----------
+    g
+        The graph from :func:`dataflows.graph.build`.
+    public_sectors, enforcement_sectors
+        Override the sector sets (see :data:`PUBLIC_SERVICE_SECTORS`, :data:`ENFORCEMENT_SECTORS`).
+    flt
+        Which flows may be hops (category, minimum confidence).
+    day
+        Only what was in force on this date.
+
+    Returns
+    -------
+    FirewallResult
+        Pairs of each kind; :meth:`FirewallResult.to_dict` gives the report data.
+
+    Raises
+    ------
+    UnknownName
+        For an unknown sector, category or confidence.
+    """
+    pub, enf = _check_sectors(public_sectors), _check_sectors(enforcement_sectors)
+    flt.check(g)
+    index = flow_index(g, day)
+    origins, targets = parties_in(g, index, pub, enf)
+    return firewalls_on(index, origins, targets, flt, pub, enf)
+
+
+def barrier_masks(index: FlowIndex, flt: FlowFilter) -> tuple[bytearray, bytearray]:
+    """``(absent, unbarred)`` masks: qualifying flows whose firewall is absent / not present."""
+    base = index.mask(flt)
+    fw = index.firewall
+    absent = bytearray(index.n_flows)
+    unbarred = bytearray(index.n_flows)
+    for f in range(index.n_flows):
+        if base is not None and not base[f]:
+            continue
+        code = fw[f]
+        if code != PRESENT:
+            unbarred[f] = 1
+            if code == ABSENT:
+                absent[f] = 1
+    return absent, unbarred
+
+
+def firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt: FlowFilter = NO_FILTER,
+                 public_sectors: frozenset[str] = PUBLIC_SERVICE_SECTORS,
+                 enforcement_sectors: frozenset[str] = ENFORCEMENT_SECTORS) -> FirewallResult:
+    """:func:`firewalls` on a prepared index with given origin and target party numbers."""
+    with paused_gc():
+        return _firewalls_on(index, origins, targets, flt, public_sectors, enforcement_sectors)
+
+
+def _firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt: FlowFilter,
+                  public_sectors: frozenset[str], enforcement_sectors: frozenset[str]) -> FirewallResult:
+    absent_mask, unbarred_mask = barrier_masks(index, flt)
+    origin_set = set(origins)
+    pairs: list[tuple[int, int, str]] = []
+    absent: dict[int, Region] = {}
+    unbarred: dict[int, Region] = {}
+    for t in targets:
+        ra = Region(*index.bfs(t, absent_mask, reverse=True))
+        ru = Region(*index.bfs(t, unbarred_mask, reverse=True))
+        found_a = [o for o in ra.dist if o in origin_set and o != t]
+        found_u = [o for o in ru.dist if o in origin_set and o != t and o not in ra.dist]
+        if found_a:
+            _postdominators(index, t, ra, absent_mask)
+        if found_a or found_u:
+            _postdominators(index, t, ru, unbarred_mask)
+        absent[t], unbarred[t] = ra, ru
+        pairs += [(o, t, MISSING) for o in found_a]
+        pairs += [(o, t, UNKNOWN_BARRIER) for o in found_u]
+    pairs.sort()
+    return FirewallResult(index, sorted(origins), sorted(targets), pairs, absent, unbarred,
+                          frozenset(public_sectors), frozenset(enforcement_sectors))
+
+
+def _postdominators(index: FlowIndex, t: int, region: Region, allowed: bytearray) -> None:
+    """Fill ``region``'s post-dominator tree, rooted at *t*.
+
+    Each flow is a node of its own between its sender and recipient, so the
+    tree can say that a *flow* lies on every route, parallel flows included.
+    Cooper–Harvey–Kennedy: iterate ``idom(u) = intersect(u's onward
+    flow-nodes)`` in reverse post-order of a depth-first search run backwards
+    from *t*, until nothing changes. Tree nodes are renumbered locally
+    (parties ``0…k-1``, flow-nodes ``k…``) so the loops index lists.
+    """
+    in_ptr, in_flows, src = index.in_ptr, index.in_flows, index.src
+    local = {v: i for i, v in enumerate(region.dist)}
+    k = len(local)
+    flows: list[int] = []
+    e_src: list[int] = []
+    e_dst: list[int] = []
+    back: list[list[int]] = [[] for _ in range(k)]  # party → flow-nodes into it (the reversed graph's children)
+    for v, i in local.items():
+        kids = back[i]
+        for f in in_flows[in_ptr[v]:in_ptr[v + 1]]:
+            if allowed[f]:
+                s = local.get(src[f])
+                if s is not None:
+                    kids.append(k + len(flows))
+                    flows.append(f)
+                    e_src.append(s)
+                    e_dst.append(i)
+    onward: list[list[int]] = [[] for _ in range(k)]  # party → its flow-nodes inside the region
+    for j, s in enumerate(e_src):
+        onward[s].append(j)
+    # Post-order numbers of a depth-first search backwards from t over parties and flow-nodes.
+    total = k + len(flows)
+    order = [-1] * total
+    seen = bytearray(total)
+    root = local[t]
+    seen[root] = 1
+    count = 0
+    stack: list[tuple[int, int]] = [(root, 0)]
+    while stack:
+        x, i = stack[-1]
+        if x < k:
+            kids = back[x]
+            if i < len(kids):
+                stack[-1] = (x, i + 1)
+                e = kids[i]
+                if not seen[e]:
+                    seen[e] = 1
+                    stack.append((e, 0))
+                continue
+        elif i == 0:
+            stack[-1] = (x, 1)
+            u = e_src[x - k]
+            if not seen[u]:
+                seen[u] = 1
+                stack.append((u, 0))
+            continue
+        stack.pop()
+        order[x] = count
+        count += 1
+    rpo = sorted((x for x in range(k) if x != root), key=order.__getitem__, reverse=True)
+    idom = [-1] * total
+    idom[root] = root
+    changed = True
+    while changed:
+        changed = False
+        # A pass that never skips an unprocessed flow-node computed the exact tree (an acyclic region
+        # in reverse post-order is done in one pass); otherwise repeat until nothing changes.
+        skipped = False
+        for u in rpo:
+            new = -1
+            for j in onward[u]:
+                v = e_dst[j]
+                if idom[v] < 0:
+                    skipped = True
+                    continue
+                e = k + j
+                idom[e] = v
+                if new < 0:
+                    new = e
+                    continue
+                a, b = e, new  # intersect: walk both fingers up to their common ancestor
+                while a != b:
+                    while order[a] < order[b]:
+                        a = idom[a]
+                    while order[b] < order[a]:
+                        b = idom[b]
+                new = a
+            if new >= 0 and idom[u] != new:
+                idom[u] = new
+                changed = True
+        if not skipped:
+            break
+    region.local, region.idom, region.flows = local, idom, flows
+
+
+def report(result: FirewallResult) -> Report:
+    """The missing-firewalls report."""
+    d = result.to_dict()
+
+    def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"origin": r["origin"], "target": r["target"], "hops": r["witness"]["length"],
+                 "route": route_text(r["witness"]["hops"]), "cut_flows": r["cut_flows"],
+                 "cut_flows_unbarred": r.get("cut_flows_unbarred", []),
+                 "sources": [f"{h['flow']}: {c['source']} ({c['locator']})" for h in r["witness"]["hops"]
+                             for c in [*h["citations"], *h["firewall"]["citations"]]]}
+                for r in items]
+
+    cols = [("origin", "public service"), ("target", "enforcement party"), ("hops", "hops"),
+            ("route", "witness route"), ("cut_flows", "a firewall on any of these cuts every route"),
+            ("sources", "sources per hop")]
+    tables = [
+        Table(MISSING, "Missing firewalls (every hop: firewall absent)",
+              [*cols[:5], ("cut_flows_unbarred", "…and every route of unknown barrier too"), cols[5]],
+              rows(d["missing"])),
+        Table(UNKNOWN_BARRIER, "Unknown barrier (hops absent or unknown, at least one unknown)", cols,
+              rows(d["unknown_barrier"])),
+    ]
+    summary = [
+        f"Public-service sectors: {', '.join(d['public_sectors'])}.",
+        f"Enforcement sectors: {', '.join(d['enforcement_sectors'])}.",
+        f"{len(d['origins'])} public-service parties, {len(d['enforcement_parties'])} enforcement parties; "
+        f"Pairs (public service, enforcement party) with a missing firewall: {d['counts'][MISSING]}; "
+        f"with an unknown barrier: {d['counts'][UNKNOWN_BARRIER]}.",
+    ]
+    return Report("firewalls", "Missing firewalls between public services and immigration enforcement",
+                  summary, tables, d)

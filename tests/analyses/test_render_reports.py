@@ -1,0 +1,69 @@
+"""Renderers (text, JSON, CSV, Markdown) and the main job's reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from dataflows.analyses import render, reports, sharing
+from dataflows.analyses.render import Report, Table
+
+
+def sample() -> Report:
+    return Report("x", "A title", ["one line"],
+                  [Table("t", "Table", [("a", "A"), ("b", "B")],
+                         [{"a": "p|q", "b": ["x", "y"]}, {"a": 3, "b": None}]),
+                   Table("u", "Empty", [("c", "C")], [])],
+                  {"b": [2, 1], "a": "é"})
+
+
+def test_csv_flattens_lists_and_separates_tables() -> None:
+    text = render.render(sample(), "csv")
+    assert text == 'a,b\np|q,x; y\n3,\n\nc\n'
+    assert list(csv.reader(io.StringIO(text.split("\n\n")[0]))) == [["a", "b"], ["p|q", "x; y"], ["3", ""]]
+
+
+def test_markdown_escapes_and_marks_empty() -> None:
+    text = render.render(sample(), "markdown")
+    assert text.startswith("# A title\n\none line\n\n## Table\n\n| A | B |\n|---|---|\n| p\\|q | x<br>y |")
+    assert "## Empty\n\n*None.*" in text
+
+
+def test_json_is_deterministic() -> None:
+    text = render.render(sample(), "json")
+    assert text == '{\n  "a": "é",\n  "b": [\n    2,\n    1\n  ]\n}\n'
+
+
+def test_text_has_the_cells() -> None:
+    text = render.render(sample(), "text", width=100)
+    assert "A title" in text and "p|q" in text and "Empty: none" in text
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        render.render(sample(), "xml")
+
+
+def test_flows_report_csv(land: nx.MultiDiGraph) -> None:
+    text = render.render(sharing.report(sharing.flows(land, party="scanner")), "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["flow"] for r in rows] == ["f03", "f04", "f14", "f18"]
+    assert rows[0]["sources"] == "fixture-report (f03)"
+
+
+def test_write_reports_deterministic(land: nx.MultiDiGraph, tmp_path: Path) -> None:
+    names = reports.write_reports(land, tmp_path / "a")
+    assert names == sorted(f"{n}.{ext}" for n in ("creep", "firewalls", "flows", "matrix", "register",
+                                                  "safeguards") for ext in ("json", "md"))
+    reports.write_reports(land, tmp_path / "b")
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    data = json.loads((tmp_path / "a" / "firewalls.json").read_text(encoding="utf-8"))
+    assert data["counts"] == {"missing": 6, "unknown-barrier": 4}
+    md = (tmp_path / "a" / "creep.md").read_text(encoding="utf-8")
+    assert md.startswith("# Function creep") and "| f13 | education |" in md
