@@ -46,7 +46,8 @@ def test_build_writes_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["dataset.json", "graph.json", "reports", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["dataset.json", "graph.json", "reports", "site", "summary.json"]
+    assert (out / "site" / "index.html").is_file() and (out / "site" / "map.html").is_file()
     reports = sorted(p.name for p in (out / "reports").iterdir())
     assert reports == sorted(f"{n}.{ext}" for n in ("creep", "firewalls", "flows", "matrix", "register", "safeguards")
                              for ext in ("json", "md"))

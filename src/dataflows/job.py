@@ -7,7 +7,11 @@
 * ``dataset.json`` — every record as validated, by section (the dataset download);
 * ``reports/`` — the six answers (who shares what with whom, the party matrix,
   function creep, missing firewalls, safeguard gaps, the transparency
-  register), each as Markdown and JSON.
+  register), each as Markdown and JSON;
+* ``site/`` — the published map: ``site/index.html`` links the interactive
+  views (the whole map, each missing-firewall route and function-creep case,
+  each jurisdiction), the reports, the register and the downloads. Pages work
+  offline and load nothing from the network.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .analyses.reports import write_reports
 from .dataset import Dataset, load
 from .graph import as_of, build
 from .publish import dumps, write_atomically
+from .render.site import default_data_date, write_site
 from .summary import summarise
 
 
@@ -88,7 +93,10 @@ def run(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         written.extend(files)
-        written.extend(f"reports/{name}" for name in write_reports(g, tmp / "reports"))
+        reports = write_reports(g, tmp / "reports")
+        written.extend(f"reports/{name}" for name in reports)
+        site = write_site(g, tmp / "site", reports=reports, version=__version__, data_date=default_data_date(g))
+        written.extend(f"site/{name}" for name in site)
 
     write_atomically(out, write)
     return JobResult(ds, g, summary, out, sorted(written))

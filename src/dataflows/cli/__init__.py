@@ -11,6 +11,7 @@ import typer
 
 from .. import __version__
 from . import analyses, data, db
+from .render import app as render_app
 
 app = typer.Typer(
     name="dataflows",
@@ -42,6 +43,7 @@ def _root(
 app.command("build")(data.build)
 app.command("validate")(data.validate)
 app.command("schema")(data.schema)
+app.add_typer(render_app, name="render")
 app.command("load")(db.load)
 app.command("queries")(db.list_queries)
 app.command("query")(db.query)

@@ -126,7 +126,14 @@ def build(
     print_summary(result.summary)
     out.print()
     out.print(_quote_line(result.summary["quotes"], sources))
-    out.print(f"wrote {len(result.files)} files to {target}: {', '.join(result.files)}")
+    groups: dict[str, int] = {}
+    for name in result.files:
+        head = name.split("/", 1)[0] + "/" if "/" in name else name
+        groups[head] = groups.get(head, 0) + 1
+    parts = [k if k.endswith(".json") else f"{k} ({n} files)" for k, n in groups.items()]
+    out.print(f"wrote {len(result.files)} files to {target}: {', '.join(parts)}")
+    if "site/" in groups:
+        out.print(f"open {target / 'site' / 'index.html'} in a browser to explore the map")
 
 
 def schema(
