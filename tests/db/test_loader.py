@@ -85,7 +85,7 @@ def test_a_bad_record_fails_the_load_and_leaves_the_previous_map(drv: neo4j.Driv
     # A relationship to a node that is not in the map: the database rejects the batch.
     rows = next(iter(bad.rels.values()))
     rows[-1] = {**rows[-1], "to": "no-such-party"}
-    with pytest.raises(RuntimeError, match="point at missing nodes"):
+    with pytest.raises(RuntimeError, match="points at a missing node"):
         loader.load(drv, "neo4j", bad, version="test")
     assert loader.read_checksum(drv, "neo4j") == before
 

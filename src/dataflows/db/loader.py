@@ -30,7 +30,7 @@ import neo4j
 from .rows import Rows, canonical, rows_checksum
 from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, rel
 
-BATCH = 10_000
+BATCH = 20_000
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)`` — called as batches are written."""
@@ -97,21 +97,31 @@ def write_map(tx: neo4j.Transaction, rows: Rows, checksum: str, version: str,
         if progress is not None:
             progress("removing the previous map", deleted, deleted)
 
+    # Element ids of the nodes written, by (id label, id): relationships find
+    # their ends by element id, a direct record fetch. Looking them up by
+    # property would have to merge this transaction's uncommitted index
+    # updates on every seek, which is several times slower.
+    element: dict[tuple[Label, str], str] = {}
     for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
-        query = f"UNWIND $rows AS r CREATE (n{_map_label()}{labels(*node_labels)}) SET n = r"
+        query = (f"UNWIND $rows AS r CREATE (n{_map_label()}{labels(*node_labels)}) SET n = r "
+                 "RETURN n.id AS id, elementId(n) AS e")
         for chunk in _batches(items, batch):
-            tx.run(query, rows=chunk).consume()
+            for record in tx.run(query, rows=chunk):
+                for label in node_labels:
+                    element[(label, record["id"])] = record["e"]
             step(f"writing {node_labels[-1].value} nodes", len(chunk))
 
     for (rtype, start, end), items in sorted(rows.rels.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value,
                                                                                   kv[0][2].value)):
-        query = (f"UNWIND $rows AS r MATCH (a{labels(start)} {{id: r.from}}) MATCH (b{labels(end)} {{id: r.to}}) "
-                 f"CREATE (a)-[x{rel(rtype)}]->(b) SET x = r.props RETURN count(x) AS n")
+        query = (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (b) WHERE elementId(b) = r.b "
+                 f"CREATE (a)-[x{rel(rtype)}]->(b) SET x = r.props")
         for chunk in _batches(items, batch):
-            record = tx.run(query, rows=chunk).single()
-            written = int(record["n"]) if record else 0
-            if written != len(chunk):
-                raise RuntimeError(f"{len(chunk) - written} {rtype.value} relationships point at missing nodes")
+            try:
+                args = [{"a": element[(start, r["from"])], "b": element[(end, r["to"])], "props": r["props"]}
+                        for r in chunk]
+            except KeyError as exc:
+                raise RuntimeError(f"a {rtype.value} relationship points at a missing node {exc.args[0]}") from None
+            tx.run(query, rows=args).consume()
             step(f"writing {rtype.value} relationships", len(chunk))
 
     counts = rows.counts()
