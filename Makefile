@@ -36,8 +36,11 @@ lint: install-test  ## ruff and mypy, as configured in pyproject.toml
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-bench: install  ## run the benchmarks (see benchmarks/README.md)
-	$(BIN)/python benchmarks/run_all.py
+bench: install-test test-deps  ## run every benchmark at its default sizes (see benchmarks/README.md)
+	$(BIN)/python benchmarks/bench_analyses.py
+	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_neo4j_load.py
+	if [ -f benchmarks/bench_cypher_analyses.py ]; then $(BIN)/python benchmarks/bench_cypher_analyses.py; fi
 
 clean:  ## remove build output and caches (not .venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,11 +83,28 @@ def load(
     out.print(f"checksum {result.checksum}")
 
 
-def list_queries(queries_dir: QueriesDir = None, fmt: FormatOpt = Format.text) -> None:
-    """List the stored Cypher queries in cypher/, with their parameters."""
-    with handled(fmt):
+class CatalogueFormat(StrEnum):
+    """Output formats of the query catalogue."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def list_queries(
+    queries_dir: QueriesDir = None,
+    fmt: Annotated[CatalogueFormat, typer.Option("--format", "-f", help="Output format.")] = CatalogueFormat.text,
+) -> None:
+    """List the stored Cypher queries in cypher/, with their parameters.
+
+    --format markdown prints the catalogue table the README carries.
+    """
+    with handled():
         cat = queries.catalogue(queries_dir)
-    if fmt == Format.json:
+        if fmt == CatalogueFormat.markdown:
+            out.print(queries.catalogue_markdown(queries_dir), end="", markup=False, soft_wrap=True)
+            return
+    if fmt == CatalogueFormat.json:
         print_json([{"name": q.name, "title": q.title, "description": q.description, "mode": q.mode,
                      "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
                                  "doc": p.doc} for p in q.params]} for q in cat.values()])

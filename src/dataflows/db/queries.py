@@ -165,3 +165,16 @@ def bind(query: Query, given: dict[str, str]) -> dict[str, Any]:
         else:
             out[p.name] = p.default
     return out
+
+
+def catalogue_markdown(folder: Path | None = None) -> str:
+    """The catalogue of stored queries as a Markdown table (the README's catalogue)."""
+    lines = ["| query | mode | parameters | what it answers |", "|---|---|---|---|"]
+    for q in catalogue(folder).values():
+        params = "<br>".join(
+            f"`{p.name}` ({p.type}{', required' if p.required else ''}) {p.doc}" for p in q.params
+        ) or "—"
+        text = f"**{q.title}.** {q.description}".replace("|", r"\|")
+        params = params.replace("|", r"\|")
+        lines.append(f"| `{q.name}` | {q.mode} | {params} | {text} |")
+    return "\n".join(lines) + "\n"
