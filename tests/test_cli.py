@@ -55,6 +55,8 @@ def test_build_writes_outputs(tmp_path: Path) -> None:
     assert summary["nodes_by_kind"]["agency"] == 3
     assert summary["flows_by_kind"] == {"bulk_sharing": 1, "on_the_spot_lookup": 2}
     assert summary["by_source"]["test-report"]["citations"] == 26
+    # The cited document's two citations count with the seed that cites it.
+    assert summary["by_seed"] == {"report.txt": {"nodes": 15, "flows": 3, "citations": 28}}
     graph = json.loads((out / "graph.json").read_text())
     assert len([e for e in graph["edges"] if e["kind"] == "flow"]) == 3
     assert "Nodes by kind" in result.stdout

@@ -34,6 +34,18 @@ def summarise(ds: Dataset, g: nx.MultiDiGraph) -> dict[str, Any]:
             jurisdictions[a["jurisdiction"]] += 1
 
     sources = ds.sources
+
+    def seed_of(src_id: str) -> str:
+        """The seed file a source is, or is cited in (a document known through a seed)."""
+        src = sources[src_id]
+        while src.file is None and src.cited_in in sources:
+            src = sources[src.cited_in]
+        return src.file or src.id
+
+    node_sections = {"agencies", "systems", "data_categories", "purposes", "groups", "outcomes"}
+    seed_nodes: dict[str, set[str]] = {}
+    seed_flows: dict[str, set[str]] = {}
+    seed_citations: Counter[str] = Counter()
     evidence: Counter[str] = Counter()
     citations_by_source: Counter[str] = Counter()
     records_by_source: dict[str, Counter[str]] = {}
@@ -44,6 +56,12 @@ def summarise(ds: Dataset, g: nx.MultiDiGraph) -> dict[str, Any]:
                 evidence[(c.evidence_type or sources[c.source].evidence_type).value] += 1
                 citations_by_source[c.source] += 1
                 cited.add(c.source)
+                seed = seed_of(c.source)
+                seed_citations[seed] += 1
+                if section in node_sections:
+                    seed_nodes.setdefault(seed, set()).add(rec.id)
+                elif section == "flows":
+                    seed_flows.setdefault(seed, set()).add(rec.id)
             for src in cited:
                 records_by_source.setdefault(src, Counter())[section] += 1
 
@@ -70,6 +88,11 @@ def summarise(ds: Dataset, g: nx.MultiDiGraph) -> dict[str, Any]:
                 "records": _sorted(records_by_source.get(src, Counter())),
             }
             for src in sorted(citations_by_source)
+        },
+        "by_seed": {
+            seed: {"nodes": len(seed_nodes.get(seed, ())), "flows": len(seed_flows.get(seed, ())),
+                   "citations": seed_citations[seed]}
+            for seed in sorted(seed_citations)
         },
         "figures": len(ds.section("figures")),
         "systems_with_unknown_register_fields": sum(

@@ -83,14 +83,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         out.print()
         out.print(_table(title, summary[key]))
     out.print()
-    table = Table(title="Citations by source", title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("source")
-    table.add_column("file")
-    table.add_column("citations", justify="right")
-    table.add_column("records citing it")
-    for src, row in summary["by_source"].items():
-        table.add_row(src, row["file"], str(row["citations"]),
-                      ", ".join(f"{n} {k}" for k, n in row["records"].items()))
+    table = Table(title="By seed file (documents a seed cites are counted with it)", title_justify="left",
+                  show_edge=False, pad_edge=False)
+    for col, just in (("seed file", "left"), ("nodes", "right"), ("flows", "right"), ("citations", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for seed, row in summary["by_seed"].items():
+        table.add_row(seed, str(row["nodes"]), str(row["flows"]), str(row["citations"]))
     out.print(table)
 
 
