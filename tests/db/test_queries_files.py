@@ -96,3 +96,24 @@ def test_binding_checks_and_converts(tmp_path: Path) -> None:
         queries.bind(q, {"id": "x", "colour": "red"})
     with pytest.raises(SettingsError, match="not a valid int"):
         queries.bind(q, {"id": "x", "hops": "many"})
+
+
+def unanchored(text: str) -> list[str]:
+    """Node patterns at either end of a relationship that carry no label and no variable bound with one."""
+    text = re.sub(r"'[^']*'", "''", text)
+    bound = set(re.findall(r"\(\s*(\w+)\s*:", text))
+    ends = re.findall(r"\(\s*(\w*)\s*\)\s*<?-\[", text) + re.findall(r"\]-\s*>?\s*\(\s*(\w*)\s*\)", text)
+    return [f"({v})" for v in ends if not v or v not in bound]
+
+
+def test_anchoring_check_sees_bare_ends() -> None:
+    assert unanchored("MATCH ()-[f:FLOW]->(b:Party) RETURN f") == ["()"]
+    assert unanchored("MATCH (a:Party) MATCH (a)-[f:FLOW]->(x) RETURN f") == ["(x)"]
+    assert unanchored("MATCH (a:Party)-[f:FLOW]->(b:Party) MATCH (a)<-[r]-(c:Agency) RETURN f") == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_pattern_is_anchored_on_labels(path: Path) -> None:
+    """The loader stages a new map beside the live one, without schema labels:
+    label-anchored patterns are what keep staged data out of every answer."""
+    assert unanchored(queries.parse(path).text) == []

@@ -1,22 +1,30 @@
-"""Load the map into Neo4j: all of it, or none of it.
+"""Load the map into Neo4j: readers see the old map or the new one, never a mix.
 
 Design, for readers who depend on the map being whole:
 
 * **Constraints first**, in their own schema transactions (a uniqueness
-  constraint on ``id`` for each label, and an index on ``Citation.about``).
-* **One write transaction** for the whole map: the previous map (every node
-  labelled ``DataflowsMap``) is deleted and the new one written inside the
-  same explicit transaction, in batches of parameterised ``UNWIND $rows``
-  statements. Readers see the old map until the commit, then the new one.
-  A bad record, a killed process or a server that goes away before the
-  commit leaves the previous map exactly as it was: Neo4j rolls back an
-  uncommitted transaction (and does not replay it after a crash).
-* **Idempotent**: the load replaces the map, so loading the same data twice
-  gives the same graph; the ``MapInfo`` node records the content checksum,
-  and :func:`read_checksum` recomputes it from what is in the database.
+  constraint on ``id`` for each label).
+* **Stage**: the new map is written in committed batches of parameterised
+  ``UNWIND $rows`` statements, but its nodes carry only the label
+  ``DataflowsStaging`` (their schema labels wait in ``_kind``). Every query
+  anchors its patterns on schema labels (``:Party``, ``:FLOW`` between
+  parties …), so nothing staged is visible. Relationships find their ends by
+  element id, a direct record fetch.
+* **Swap**, in one transaction: the old map's nodes lose their schema labels
+  (they become ``DataflowsRetired``) and the staged nodes gain theirs. The
+  transaction changes labels on nodes only — never the (many more) flows — so
+  it stays small however large the map.
+* **Clean up**: the retired map is deleted in committed batches.
 
-The cost of atomicity is memory: the server holds the transaction's state in
-its heap until the commit (see the README for sizes).
+A bad record, a killed process or a server that goes away at any point before
+the swap commits leaves the previous map exactly as it was (Neo4j rolls back
+an uncommitted transaction and does not replay it after a crash); what was
+staged is invisible and the next load removes it, as it removes a retired map
+left by an interrupted clean-up.
+
+**Idempotent**: the load replaces the map, so loading the same data twice
+gives the same graph; the ``MapInfo`` node records the content checksum, and
+:func:`read_checksum` recomputes it from what is in the database.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from .rows import Rows, canonical, rows_checksum
 from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, rel
 
 BATCH = 20_000
+STAGING = "DataflowsStaging"
+RETIRED = "DataflowsRetired"
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)`` — called as batches are written."""
@@ -43,6 +53,7 @@ class LoadResult:
     counts: dict[str, int]
     checksum: str
     deleted: int
+    """Nodes of the previous map removed."""
 
 
 def _map_label() -> str:
@@ -54,9 +65,8 @@ def ensure_schema(session: neo4j.Session) -> None:
     for label in UNIQUE_LABELS:
         name = f"dataflows_{label.value.lower()}_id"
         session.run(f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n{labels(label)}) REQUIRE n.id IS UNIQUE").consume()
-    session.run(f"CREATE INDEX dataflows_citation_about IF NOT EXISTS FOR (c{labels(Label.citation)}) ON (c.about)"
-                ).consume()
     session.run(f"CREATE INDEX dataflows_flow_id IF NOT EXISTS FOR ()-[f{rel(Rel.flow)}]-() ON (f.id)").consume()
+    session.run(f"CREATE INDEX dataflows_staging_kind IF NOT EXISTS FOR (n:`{STAGING}`) ON (n._kind)").consume()
     session.run("CALL db.awaitIndexes(300)").consume()
 
 
@@ -65,48 +75,49 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[i:i + size]
 
 
-def write_map(tx: neo4j.Transaction, rows: Rows, checksum: str, version: str,
-              progress: Progress | None = None, batch: int = BATCH,
-              fail_after: int | None = None) -> LoadResult:
-    """Replace the map inside the open transaction *tx* (the caller commits).
+def _kind(node_labels: tuple[Label, ...]) -> str:
+    return ":".join(lbl.value for lbl in node_labels)
 
-    ``fail_after`` raises after that many batches: tests use it to prove a
-    failed load leaves the previous map intact.
-    """
-    total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
-    done = 0
-    batches = 0
 
-    def step(stage: str, n: int) -> None:
-        nonlocal done, batches
-        done += n
-        batches += 1
-        if progress is not None:
-            progress(stage, done, total)
-        if fail_after is not None and batches >= fail_after:
-            raise RuntimeError(f"load interrupted on purpose after {batches} batches")
-
+def _delete_marked(session: neo4j.Session, marker: str, batch: int) -> int:
+    """Delete every node with the marker label (and its relationships), in committed batches."""
+    while session.run(f"MATCH (:`{marker}`)-[r]-() WITH DISTINCT r LIMIT $limit DELETE r RETURN count(*) AS n",
+                      limit=batch).single(strict=True)["n"]:
+        pass
     deleted = 0
     while True:
-        record = tx.run(f"MATCH (n{_map_label()}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
-                        limit=batch).single()
-        n = int(record["n"]) if record else 0
+        n = int(session.run(f"MATCH (n:`{marker}`) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+                            limit=batch).single(strict=True)["n"])
         deleted += n
         if n == 0:
-            break
-        if progress is not None:
-            progress("removing the previous map", deleted, deleted)
+            return deleted
 
-    # Element ids of the nodes written, by (id label, id): relationships find
-    # their ends by element id, a direct record fetch. Looking them up by
-    # property would have to merge this transaction's uncommitted index
-    # updates on every seek, which is several times slower.
+
+class _Steps:
+    """Progress reporting, and the deliberate failure tests use."""
+
+    def __init__(self, total: int, progress: Progress | None, fail_after: int | None) -> None:
+        self.total, self.progress, self.fail_after = total, progress, fail_after
+        self.done = self.batches = 0
+
+    def __call__(self, stage: str, n: int) -> None:
+        self.done += n
+        self.batches += 1
+        if self.progress is not None:
+            self.progress(stage, self.done, self.total)
+        if self.fail_after is not None and self.batches >= self.fail_after:
+            raise RuntimeError(f"load interrupted on purpose after {self.batches} batches")
+
+
+def stage_map(session: neo4j.Session, rows: Rows, checksum: str, version: str, step: _Steps,
+              batch: int = BATCH) -> None:
+    """Write the new map as staged nodes and relationships, committing batch by batch."""
     element: dict[tuple[Label, str], str] = {}
     for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
-        query = (f"UNWIND $rows AS r CREATE (n{_map_label()}{labels(*node_labels)}) SET n = r "
+        query = (f"UNWIND $rows AS r CREATE (n:`{STAGING}`) SET n = r, n._kind = $kind "
                  "RETURN n.id AS id, elementId(n) AS e")
         for chunk in _batches(items, batch):
-            for record in tx.run(query, rows=chunk):
+            for record in session.run(query, rows=chunk, kind=_kind(node_labels)):
                 for label in node_labels:
                     element[(label, record["id"])] = record["e"]
             step(f"writing {node_labels[-1].value} nodes", len(chunk))
@@ -121,28 +132,50 @@ def write_map(tx: neo4j.Transaction, rows: Rows, checksum: str, version: str,
                         for r in chunk]
             except KeyError as exc:
                 raise RuntimeError(f"a {rtype.value} relationship points at a missing node {exc.args[0]}") from None
-            tx.run(query, rows=args).consume()
+            session.run(query, rows=args).consume()
             step(f"writing {rtype.value} relationships", len(chunk))
 
     counts = rows.counts()
-    tx.run(
-        f"CREATE (m{_map_label()}{labels(Label.map_info)}) SET m = $props",
+    session.run(
+        f"CREATE (m:`{STAGING}`) SET m = $props, m._kind = $kind",
         props={"id": "map", "checksum": checksum, "version": version,
                "count_keys": list(counts), "count_values": list(counts.values())},
+        kind=_kind((Label.map_info,)),
     ).consume()
-    return LoadResult(counts=counts, checksum=checksum, deleted=deleted)
+
+
+def swap(tx: neo4j.Transaction, kinds: list[tuple[Label, ...]]) -> None:
+    """Retire the live map and make the staged one live, in the caller's transaction."""
+    for label in Label:
+        tx.run(f"MATCH (n{_map_label()}{labels(label)}) REMOVE n{labels(label)}").consume()
+    tx.run(f"MATCH (n{_map_label()}) SET n:`{RETIRED}` REMOVE n{_map_label()}").consume()
+    for node_labels in kinds:
+        tx.run(f"MATCH (n:`{STAGING}` {{_kind: $kind}}) "
+               f"SET n{_map_label()}{labels(*node_labels)} REMOVE n:`{STAGING}`, n._kind",
+               kind=_kind(node_labels)).consume()
 
 
 def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
          progress: Progress | None = None, batch: int = BATCH, fail_after: int | None = None) -> LoadResult:
-    """Create the schema, then replace the map in one transaction and commit it."""
+    """Stage the map, swap it in atomically, remove the previous one."""
     checksum = rows_checksum(rows)
+    total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
+    step = _Steps(total, progress, fail_after)
     with driver.session(database=database) as session:
         ensure_schema(session)
-    with driver.session(database=database) as session, session.begin_transaction() as tx:
-        result = write_map(tx, rows, checksum, version, progress, batch, fail_after)
-        tx.commit()
-    return result
+        # What an interrupted load left behind: never visible, removed first.
+        _delete_marked(session, STAGING, batch)
+        _delete_marked(session, RETIRED, batch)
+        stage_map(session, rows, checksum, version, step, batch)
+        if progress is not None:
+            progress("switching to the new map", step.done, total)
+        with session.begin_transaction() as tx:
+            swap(tx, [*rows.nodes, (Label.map_info,)])
+            tx.commit()
+        if progress is not None:
+            progress("removing the previous map", step.done, total)
+        deleted = _delete_marked(session, RETIRED, batch)
+    return LoadResult(counts=rows.counts(), checksum=checksum, deleted=deleted)
 
 
 def read_checksum(driver: neo4j.Driver, database: str) -> tuple[str | None, str]:

@@ -1,8 +1,10 @@
 """The fixed vocabulary of labels and relationship types in Neo4j.
 
 Cypher text may contain labels and relationship types only from here; values
-always travel as ``$parameters``. Every node the loader writes also carries
-:data:`MAP_LABEL`, so a load never touches other data in the same database.
+always travel as ``$parameters``. Every node of the live map also carries
+:data:`MAP_LABEL`, so a load never touches other data in the same database;
+while a load runs, the new map's nodes carry only ``DataflowsStaging`` and the
+replaced map's ``DataflowsRetired`` (see :mod:`dataflows.db.loader`).
 
 ==================  =============================================================
 Neo4j               from the embedded graph
