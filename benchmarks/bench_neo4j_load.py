@@ -84,6 +84,7 @@ def main() -> None:
     ap.add_argument("--naive", type=int, default=2000, help="flow count for the naive baseline")
     ap.add_argument("--heap", default="12g", help="Neo4j max heap (the load is one transaction)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "neo4j_load.json"))
+    ap.add_argument("--query-timeout", type=float, default=60.0, help="seconds before a stored query is abandoned")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
 
@@ -122,6 +123,7 @@ def main() -> None:
                    "load_seconds": round(load_s, 2), "flows_per_s": round(flows / load_s),
                    "flows_per_s_incl_rows": round(flows / (load_s + rows_s))}
             results["batched"].append(row)
+            save(args.out, results)
             print(f"batched {flows:>9,} flows  {load_s:8.2f} s  {flows / load_s:>9,.0f} flows/s "
                   f"({writes:,} nodes+relationships; building rows {rows_s:.1f} s)", flush=True)
             del rows
@@ -139,19 +141,37 @@ def main() -> None:
             for p in q.params:
                 if p.required:
                     given.update(params.get(p.name, {}))
-            bound = queries.bind(q, given)
+            try:
+                bound = queries.bind(q, given)
+            except Exception as exc:  # a query whose parameters the benchmark cannot fill
+                results["queries"][name] = {"skipped": str(exc)}
+                continue
             t0 = time.perf_counter()
-            records, _, _ = drv.execute_query(q.text, bound, routing_=neo4j.RoutingControl.READ)
+            try:
+                with drv.session(default_access_mode=neo4j.READ_ACCESS) as session:
+                    records = list(session.run(neo4j.Query(q.text, timeout=args.query_timeout), bound))
+            except neo4j.exceptions.Neo4jError as exc:
+                secs = time.perf_counter() - t0
+                results["queries"][name] = {"seconds": round(secs, 2), "failed": exc.code}
+                print(f"query {name:<24} {secs:7.2f} s  failed: {exc.code}", flush=True)
+                save(args.out, results)
+                continue
             secs = time.perf_counter() - t0
             results["queries"][name] = {"seconds": round(secs, 2), "rows": len(records)}
             print(f"query {name:<24} {secs:7.2f} s  {len(records):>8,} rows", flush=True)
+            save(args.out, results)
         drv.close()
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop"], env=env, check=False)
         subprocess.run(["rm", "-rf", str(home)], check=False)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save(args.out, results)
     print(f"wrote {args.out}")
+
+
+def save(out: str, results: dict[str, Any]) -> None:
+    """Write what is measured so far: a long run interrupted still leaves its figures."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
