@@ -123,7 +123,7 @@ def main() -> None:
         if any(brute_alive.values()):
             cmd.append("--brute")
         print(f"running {size} flows …", file=sys.stderr, flush=True)
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603 - our own script
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         res = json.loads(proc.stdout)
         for name, value in res.get("brute", {}).items():
             if value is None:
