@@ -3,13 +3,18 @@
 Each command loads and validates the map, builds the graph, calls one
 function of :mod:`dataflows.analyses` and renders its report as a table
 (``text``, the default), ``json``, ``csv`` or ``markdown``, on standard
-output or into ``--out FILE``.
+output or into ``--out FILE``. With ``--engine neo4j`` the same question is
+asked of the map loaded into Neo4j (``dataflows load``; connection settings
+from the environment, as for ``dataflows query``) through the stored queries
+of :mod:`dataflows.db.analyses`; the output is the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +32,8 @@ from ..analyses import sharing
 from ..analyses.index import FlowFilter, check_party
 from ..analyses.render import Report, render, rich_tables
 from ..dataset import load
+from ..db.analyses import Neo4jAnalyses, drift_result, firewall_result
+from ..db.connect import Settings, driver
 from ..errors import OutputError
 from ..graph import build
 from .common import AsOf, DataDir, Format, SourcesDir, err, handled, out, parse_day
@@ -54,6 +61,13 @@ class Shape(StrEnum):
     drift = "drift"
     scope = "scope"
     both = "both"
+
+
+class Engine(StrEnum):
+    """Where the answer is computed."""
+
+    embedded = "embedded"
+    neo4j = "neo4j"
 
 
 class Confidence(StrEnum):
@@ -85,6 +99,9 @@ MinConfidence = Annotated[Confidence | None, typer.Option(
     "--min-confidence", help="Only hops with at least one citation this sure.", show_default=False)]
 Unfirewalled = Annotated[bool, typer.Option(
     "--unfirewalled", help="Only hops without a firewall known to be present.")]
+EngineOpt = Annotated[Engine, typer.Option(
+    "--engine", help="embedded: read graph_data/ here; neo4j: ask the map loaded into Neo4j ('dataflows load'), "
+    "connecting as 'dataflows query' does [env: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE].")]
 
 
 def _graph(data_dir: Path | None, sources_dir: Path | None, fmt: ReportFormat) -> nx.MultiDiGraph:
@@ -92,6 +109,15 @@ def _graph(data_dir: Path | None, sources_dir: Path | None, fmt: ReportFormat) -
     sources = settings.sources_dir(data, sources_dir)
     with handled(Format.json if fmt == ReportFormat.json else Format.text):
         return build(load(data, sources))
+
+
+@contextmanager
+def _neo4j() -> Iterator[Neo4jAnalyses]:
+    """The analyses on the map in Neo4j; errors become one line and an exit code."""
+    with handled():
+        conn = Settings.from_env()
+        with driver(conn) as drv:
+            yield Neo4jAnalyses(drv, conn.database)
 
 
 def _emit(report: Report, fmt: ReportFormat, out_file: Path | None) -> None:
@@ -118,34 +144,44 @@ def _emit(report: Report, fmt: ReportFormat, out_file: Path | None) -> None:
 def flows(
     party: Party = None, category: Category = None, jurisdiction: Jurisdiction = None, sector: Sector = None,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Who shares what with whom: every flow, with purpose, legal basis, firewall, safeguards and sources.
 
     Filters combine: e.g. --party police-scotland --category biometric --as-of 2021-08-01.
     """
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     filters = {"party": party, "category": category, "jurisdiction": jurisdiction, "sector": sector,
                "as_of": as_of}
-    with handled():
-        rows = sharing.flows(g, party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            rows = db.flows(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
+    else:
+        g = _graph(data_dir, sources_dir, fmt)
+        with handled():
+            rows = sharing.flows(g, party=party, category=category, jurisdiction=jurisdiction, sector=sector,
+                                 day=day)
     _emit(sharing.report(rows, filters), fmt, out_file)
 
 
 def matrix(
     party: Party = None, category: Category = None, jurisdiction: Jurisdiction = None, sector: Sector = None,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Sender × recipient: how many flows go between each pair of parties, and which data categories."""
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     filters = {"party": party, "category": category, "jurisdiction": jurisdiction, "sector": sector,
                "as_of": as_of}
-    with handled():
-        rows = sharing.flows(g, party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
-    _emit(sharing.matrix_report(sharing.matrix(rows), filters), fmt, out_file)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            cells = db.matrix(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
+    else:
+        g = _graph(data_dir, sources_dir, fmt)
+        with handled():
+            cells = sharing.matrix(sharing.flows(g, party=party, category=category, jurisdiction=jurisdiction,
+                                                 sector=sector, day=day))
+    _emit(sharing.matrix_report(cells, filters), fmt, out_file)
 
 
 def paths(
@@ -155,12 +191,22 @@ def paths(
     shortest: Annotated[bool, typer.Option("--shortest", help="Only one shortest path.")] = False,
     category: Category = None, min_confidence: MinConfidence = None, unfirewalled: Unfirewalled = False,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Interoperability: the paths by which data can move from one party to another, hop by hop, with sources."""
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None, unfirewalled)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            if shortest:
+                one = db.shortest_path(source, target, flt=flt, day=day)
+                found = [one] if one else []
+            else:
+                found = db.all_paths(source, target, max_hops=max_hops, flt=flt, day=day)
+        _emit(paths_mod.paths_report(source, target, found, flt=flt, day=day,
+                                     max_hops=None if shortest else max_hops), fmt, out_file)
+        return
+    g = _graph(data_dir, sources_dir, fmt)
     with handled():
         if shortest:
             one = paths_mod.shortest_path(g, source, target, flt=flt, day=day)
@@ -179,15 +225,20 @@ def reach(
                                                  show_default=False)] = None,
     category: Category = None, min_confidence: MinConfidence = None, unfirewalled: Unfirewalled = False,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Everything downstream (or upstream) of a party, with hop distance and one witness path each."""
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None, unfirewalled)
+    way: paths_mod.Direction = "up" if direction == Direction.up else "down"
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            reached = db.reach(party, direction=way, flt=flt, day=day, max_hops=max_hops)
+        _emit(paths_mod.reach_report(party, way, reached, flt=flt, day=day), fmt, out_file)
+        return
+    g = _graph(data_dir, sources_dir, fmt)
     with handled():
         check_party(g, party)
-        way: paths_mod.Direction = "up" if direction == Direction.up else "down"
         reached = paths_mod.reach(g, party, direction=way, flt=flt, day=day, max_hops=max_hops)
     _emit(paths_mod.reach_report(party, way, reached, flt=flt, day=day), fmt, out_file)
 
@@ -199,15 +250,21 @@ def creep(
     system: Annotated[str | None, typer.Option("--system", help="Scope expansion of this system only.",
                                                show_default=False)] = None,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Function creep: data held for one purpose reaching an incompatible use, and systems growing in scope.
 
     Compatibility rules are data: graph_data/purpose_rules/*.yaml.
     """
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            answer = drift_result(db.drift(flt=flt, day=day)) if shape != Shape.scope else None
+            scopes = db.scope(system=system, day=day) if shape != Shape.drift else None
+        _emit(creep_mod.report(answer, scopes), fmt, out_file)
+        return
+    g = _graph(data_dir, sources_dir, fmt)
     with handled():
         result = creep_mod.drift(g, flt=flt, day=day) if shape != Shape.scope else None
         timelines = creep_mod.scope(g, system=system, day=day) if shape != Shape.drift else None
@@ -223,7 +280,7 @@ def firewalls(
         + ", ".join(sorted(firewalls_mod.ENFORCEMENT_SECTORS)) + ".", show_default=False)] = None,
     category: Category = None, min_confidence: MinConfidence = None,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Missing firewalls: routes by which data from public services can reach immigration enforcement unbarred.
 
@@ -231,8 +288,15 @@ def firewalls(
     witness route per pair and the flows where one firewall would cut every route.
     """
     day = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            answer = firewall_result(db.firewalls(
+                public_sectors=public_sector or firewalls_mod.PUBLIC_SERVICE_SECTORS,
+                enforcement_sectors=enforcement_sector or firewalls_mod.ENFORCEMENT_SECTORS, flt=flt, day=day))
+        _emit(firewalls_mod.report(answer), fmt, out_file)
+        return
+    g = _graph(data_dir, sources_dir, fmt)
     with handled():
         result = firewalls_mod.firewalls(
             g, public_sectors=public_sector or firewalls_mod.PUBLIC_SERVICE_SECTORS,
@@ -242,23 +306,32 @@ def firewalls(
 
 def safeguards(
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Safeguard gaps: flows without a known sharing agreement or legal basis; systems without a known DPIA,
     EIA, operating procedure or independent review — with what the sources say."""
     day: dt.date | None = parse_day(as_of)
-    g = _graph(data_dir, sources_dir, fmt)
-    _emit(safeguards_mod.report(safeguards_mod.safeguards(g, day=day)), fmt, out_file)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            result = db.safeguards(day=day)
+    else:
+        result = safeguards_mod.safeguards(_graph(data_dir, sources_dir, fmt), day=day)
+    _emit(safeguards_mod.report(result), fmt, out_file)
 
 
 def register(
     system: Annotated[str | None, typer.Option("--system", help="Only this system.", show_default=False)] = None,
     as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
-    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None,
+    fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """The transparency register: purpose, operation, data types, decisions and reviews of every system,
     with 'unknown' shown, plus operators, data held, inbound flows, outcomes and sources."""
     day = parse_day(as_of)
+    if engine == Engine.neo4j:
+        with _neo4j() as db:
+            entries = db.register(system=system, day=day)
+        _emit(register_mod.report(entries), fmt, out_file)
+        return
     g = _graph(data_dir, sources_dir, fmt)
     with handled():
         entries = register_mod.register(g, system=system, day=day)

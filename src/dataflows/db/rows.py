@@ -91,9 +91,14 @@ class _Citations:
         return cid
 
     def support(self, target: tuple[Label, str], claim: str, cits: list[dict[str, Any]]) -> list[str]:
-        """Link citations to a node they support; return their source ids."""
-        for c in cits:
-            self.rows.add_rel(Rel.supports, Label.citation, target[0], self.node(c), target[1], {"claim": claim})
+        """Link citations to a node they support; return their source ids.
+
+        ``pos`` keeps each citation's place in its claim's list, so a reader of
+        the database gets the citations in the order the map gives them.
+        """
+        for pos, c in enumerate(cits):
+            self.rows.add_rel(Rel.supports, Label.citation, target[0], self.node(c), target[1],
+                              {"claim": claim, "pos": pos})
         return [c["source"] for c in cits]
 
     def on_rel(self, props: dict[str, Any], claims: list[tuple[str, list[dict[str, Any]]]]) -> None:
@@ -223,6 +228,7 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
         })
         rows.add_rel(Rel.collected_for, Label.purpose_rule, Label.purpose, rule["id"], rule["collected_for"], {})
         rows.add_rel(Rel.used_for, Label.purpose_rule, Label.purpose, rule["id"], rule["used_for"], {})
+        cites.support((Label.purpose_rule, rule["id"]), "record", rule.get("citations") or [])
     return rows
 
 

@@ -1,0 +1,137 @@
+// name: missing-firewalls
+// title: Missing firewalls between public services and immigration enforcement
+// description: Every (public service, enforcement party) pair joined by a route of qualifying flows with no barrier: missing when some route has every firewall absent; unknown-barrier when not, but some route has every firewall absent or unknown. A public service is an agency in one of public_sectors, or a system such an agency operates or owns; an enforcement party likewise with enforcement_sectors. For each pair: a witness route (shortest; from the origin towards the target each hop goes to the party one step nearer the target with the smallest id, then the smallest flow id) and the cut flows — the flows on every route of the kind of the pair, where one firewall would cut them all (for missing pairs also those on every absent-or-unknown route). One row: the sectors, the origins and enforcement parties, and the pairs sorted by origin then target. The same answer as 'dataflows firewalls' (dataflows.analyses.firewalls).
+// param: public_sectors (list, default health,education,housing,labour_inspection,welfare,local_government,victim_support,police) Public-service sectors (the UN Special Rapporteur's, with welfare, local government, victim support and police).
+// param: enforcement_sectors (list, default immigration_enforcement,border_agency) Migration-control sectors.
+// param: category (string) Only flows carrying this data category or a narrower one.
+// param: min_confidence (string) Only flows with at least one citation this sure: low, medium or high.
+// param: as_of (date) Only flows, systems and operator relations in force that day.
+// mode: read
+//
+// How: for each enforcement party, two level-by-level breadth-first searches run backwards from it
+// (as in reach.cypher, direction up): over flows whose firewall is absent, and over flows whose
+// firewall is absent or unknown. They give every party that can reach it, and its witness route.
+// Cut flows: a flow on every route lies on the witness route in particular, so each hop of the
+// witness is tested by asking for a shortest route that avoids it (SHORTEST 1, a breadth-first
+// search); the hop is a cut flow when there is none. This replaces the embedded engine
+// post-dominator tree, which Cypher cannot build: it costs one search per witness hop per pair.
+
+// What the filters admit: categories under the one named; citations at least as sure as asked.
+WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
+       MATCH (c:DataCategory)((:DataCategory)-[:BROADER]->(:DataCategory))*(:DataCategory {id: $category})
+       RETURN c.id } END AS wanted,
+     CASE WHEN $min_confidence IS NULL THEN null ELSE COLLECT {
+       MATCH (c:Citation)
+       WHERE CASE c.confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
+             >= CASE $min_confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 4 END
+       RETURN c.id } END AS strong,
+     COUNT { MATCH (:Party) } AS parties
+// The parties in force, with their sectors: an agency's own; a system's, those of the agencies
+// that operate or own it (relations in force that day).
+CALL () {
+  MATCH (p:Party)
+  WHERE $as_of IS NULL OR NOT p:System OR (
+          coalesce(p.status, '') <> 'proposed'
+          AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
+          AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end))
+  WITH p, CASE WHEN p:Agency THEN [x IN [p.sector] WHERE x IS NOT NULL] ELSE COLLECT {
+            MATCH (ag:Agency)-[o:OPERATES]->(p)
+            WHERE o.role IN ['operator', 'owner'] AND ag.sector IS NOT NULL
+              AND ($as_of IS NULL OR (
+                    coalesce(o.status, '') <> 'proposed'
+                    AND (o.start IS NULL OR o.start <= left($as_of, size(o.start)))
+                    AND (o.end IS NULL OR left($as_of, size(o.end)) <= o.end)))
+            RETURN ag.sector } END AS sectors
+  ORDER BY p.id
+  RETURN collect(CASE WHEN any(x IN sectors WHERE x IN $public_sectors) THEN p END) AS origins,
+         collect(CASE WHEN any(x IN sectors WHERE x IN $enforcement_sectors) THEN p END) AS targets
+}
+CALL (origins, targets, wanted, strong, parties) {
+  UNWIND targets AS t
+  // regions[0]: parties that reach t over flows with firewall absent; regions[1]: absent or
+  // unknown. Each entry: the party and its witness route to t (flows in travel order).
+  WITH t, [allowed IN [['absent'], ['absent', 'unknown']] |
+    reduce(st = {frontier: [{n: t, path: []}], seen: [t], out: []}, level IN range(1, parties) |
+      CASE WHEN st.frontier = [] THEN st ELSE
+        // [x IN [value] | …][0] names a value inside an expression.
+        [step IN [COLLECT {
+            UNWIND st.frontier AS cur
+            WITH cur, cur.n AS u
+            MATCH (u:Party)<-[f:FLOW]-(y:Party)
+            WHERE NOT y IN st.seen
+              AND f.firewall IN allowed
+              AND ($as_of IS NULL OR (
+                    coalesce(f.status, '') <> 'proposed'
+                    AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                    AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+                    AND (NOT y:System OR (
+                          coalesce(y.status, '') <> 'proposed'
+                          AND (y.start IS NULL OR y.start <= left($as_of, size(y.start)))
+                          AND (y.end IS NULL OR left($as_of, size(y.end)) <= y.end)))))
+              AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+              AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                         WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+            // The tie-break: the flow to the party nearer t with the smallest ids.
+            RETURN {n: y, path: [f] + cur.path} AS e
+            ORDER BY y.id, u.id, f.id
+          }] |
+          [next IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i].n <> step[i - 1].n | step[i]]] |
+            {frontier: next, seen: st.seen + [e IN next | e.n], out: st.out + next}][0]][0]
+      END).out] AS regions
+  WITH t, regions, [e IN regions[0] | e.n] AS confirmed
+  // missing: origins in the absent region; unknown-barrier: in the other region only.
+  UNWIND [e IN regions[0] WHERE e.n IN origins | {kind: 'missing', o: e.n, path: e.path}]
+       + [e IN regions[1] WHERE e.n IN origins AND NOT e.n IN confirmed
+          | {kind: 'unknown-barrier', o: e.n, path: e.path}] AS pair
+  WITH t, pair.kind AS kind, pair.o AS o, pair.path AS path,
+       CASE pair.kind WHEN 'missing' THEN ['absent'] ELSE ['absent', 'unknown'] END AS allowed
+  // A witness hop is a cut flow when no route of the kind of the pair avoids it (for missing pairs,
+  // also tested against every absent-or-unknown route).
+  WITH t, kind, o, path, [rule IN CASE kind WHEN 'missing' THEN [allowed, ['absent', 'unknown']] ELSE [allowed] END | [cut IN path WHERE NOT EXISTS {
+         MATCH SHORTEST 1 (o)((:Party)-[f:FLOW]->(y:Party)
+           WHERE f <> cut AND f.firewall IN rule
+             AND ($as_of IS NULL OR (
+                   coalesce(f.status, '') <> 'proposed'
+                   AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                   AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+                   AND (NOT y:System OR (
+                         coalesce(y.status, '') <> 'proposed'
+                         AND (y.start IS NULL OR y.start <= left($as_of, size(y.start)))
+                         AND (y.end IS NULL OR left($as_of, size(y.end)) <= y.end)))))
+             AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+             AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                        WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+         )+(t) } | cut.id]] AS cuts
+  RETURN collect({
+    origin: o.id, origin_label: o.name, target: t.id, target_label: t.name, kind: kind, witness: path,
+    cut_flows: COLLECT { UNWIND cuts[0] AS id RETURN id ORDER BY id },
+    cut_flows_unbarred: CASE kind WHEN 'missing' THEN COLLECT { UNWIND cuts[1] AS id RETURN id ORDER BY id } END
+  }) AS pairs
+}
+RETURN COLLECT { UNWIND $public_sectors AS x RETURN DISTINCT x ORDER BY x } AS public_sectors,
+       COLLECT { UNWIND $enforcement_sectors AS x RETURN DISTINCT x ORDER BY x } AS enforcement_sectors,
+       [p IN origins | p.id] AS origins, [p IN targets | p.id] AS enforcement_parties,
+       COLLECT { UNWIND pairs AS p WITH p WHERE p.kind = 'missing'
+                 RETURN p {.*, witness: [f IN p.witness | f.id]} ORDER BY p.origin, p.target } AS missing,
+       COLLECT { UNWIND pairs AS p WITH p WHERE p.kind = 'unknown-barrier'
+                 RETURN p {.*, witness: [f IN p.witness | f.id]} ORDER BY p.origin, p.target } AS unknown_barrier,
+       // Every flow on a witness route, detailed once (the routes above list their flow ids).
+       COLLECT { UNWIND pairs AS p UNWIND p.witness AS f WITH DISTINCT f RETURN {
+         flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
+         to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
+         purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
+         firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
+           UNWIND range(0, size(f.citation_ids) - 1) AS i
+           WITH i WHERE f.citation_claims[i] = 'firewall'
+           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                   confidence: c.confidence, note: c.note} ORDER BY i }},
+         citations: COLLECT {
+           UNWIND range(0, size(f.citation_ids) - 1) AS i
+           WITH i WHERE f.citation_claims[i] = 'record'
+           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                   confidence: c.confidence, note: c.note} ORDER BY i }
+       } } AS hops

@@ -1,0 +1,77 @@
+// name: safeguard-gaps
+// title: Safeguard gaps
+// description: Flows without a known sharing agreement (its status is not yes) or with an unknown legal basis, sorted by flow id; and systems without a known DPIA, EIA, operating procedure or independent review, sorted by id. Each gap carries its status and what the sources say: for status no, the note and the citations; for unknown, 'unknown' — the sources are silent, which is itself the finding. One row per flow (kind flow) or system (kind system). The same answer as 'dataflows safeguards' (dataflows.analyses.safeguards).
+// param: as_of (date) Only flows and systems in force that day.
+// mode: read
+
+CALL () {
+  MATCH (a:Party)-[f:FLOW]->(b:Party)
+  WHERE $as_of IS NULL OR (
+          coalesce(f.status, '') <> 'proposed'
+          AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+          AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+          AND all(p IN [a, b] WHERE NOT p:System OR (
+                coalesce(p.status, '') <> 'proposed'
+                AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
+                AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end))))
+  WITH a, f, b,
+       [g IN [{safeguard: 'sharing_agreement', status: coalesce(f.safeguard_sharing_agreement, 'unknown'),
+               note: f.safeguard_sharing_agreement_note, claim: 'safeguards.sharing_agreement'}]
+        WHERE g.status <> 'yes']
+       + CASE WHEN coalesce(f.legal_basis, 'unknown') = 'unknown'
+              THEN [{safeguard: 'legal_basis', status: 'unknown'}] ELSE [] END AS found
+  WHERE found <> []
+  RETURN 'flow' AS kind, f.id AS id, a.id AS from, b.id AS to, null AS label,
+         [g IN found | CASE WHEN g.status = 'unknown'
+           THEN {safeguard: g.safeguard, status: g.status, says: 'unknown', citations: [], sources: []}
+           ELSE {safeguard: g.safeguard, status: g.status, says: coalesce(g.note, ''),
+                 // The citations of a flow are listed on it, in order, with the claim each supports.
+                 citations: COLLECT {
+                   UNWIND range(0, size(f.citation_ids) - 1) AS i
+                   WITH i WHERE f.citation_claims[i] = g.claim
+                   MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+                   RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file,
+                           url: src.url, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                           confidence: c.confidence, note: c.note} ORDER BY i },
+                 sources: COLLECT {
+                   UNWIND range(0, size(f.citation_ids) - 1) AS i
+                   WITH i WHERE f.citation_claims[i] = g.claim
+                   MATCH (c:Citation {id: f.citation_ids[i]})
+                   WITH DISTINCT c.source AS source, c.locator AS locator
+                   RETURN {source: source, locator: locator} ORDER BY source, locator }}
+           END] AS gaps
+  UNION ALL
+  MATCH (sy:System)
+  WHERE $as_of IS NULL OR (
+          coalesce(sy.status, '') <> 'proposed'
+          AND (sy.start IS NULL OR sy.start <= left($as_of, size(sy.start)))
+          AND (sy.end IS NULL OR left($as_of, size(sy.end)) <= sy.end))
+  WITH sy, [g IN [
+         {safeguard: 'dpia', status: coalesce(sy.safeguard_dpia, 'unknown'), note: sy.safeguard_dpia_note},
+         {safeguard: 'eia', status: coalesce(sy.safeguard_eia, 'unknown'), note: sy.safeguard_eia_note},
+         {safeguard: 'operating_procedure', status: coalesce(sy.safeguard_operating_procedure, 'unknown'),
+          note: sy.safeguard_operating_procedure_note},
+         {safeguard: 'independent_review', status: coalesce(sy.safeguard_independent_review, 'unknown'),
+          note: sy.safeguard_independent_review_note}]
+       WHERE g.status <> 'yes'] AS found
+  WHERE found <> []
+  RETURN 'system' AS kind, sy.id AS id, null AS from, null AS to, sy.name AS label,
+         [g IN found | CASE WHEN g.status = 'unknown'
+           THEN {safeguard: g.safeguard, status: g.status, says: 'unknown', citations: [], sources: []}
+           ELSE {safeguard: g.safeguard, status: g.status, says: coalesce(g.note, ''),
+                 // The citations of a system support it, each with its claim and its place in the list.
+                 citations: COLLECT {
+                   MATCH (sy)<-[sp:SUPPORTS]-(c:Citation)-[:CITES]->(src:Source)
+                   WHERE sp.claim = 'safeguards.' + g.safeguard
+                   RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file,
+                           url: src.url, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                           confidence: c.confidence, note: c.note} ORDER BY sp.pos },
+                 sources: COLLECT {
+                   MATCH (sy)<-[sp:SUPPORTS]-(c:Citation)
+                   WHERE sp.claim = 'safeguards.' + g.safeguard
+                   WITH DISTINCT c.source AS source, c.locator AS locator
+                   RETURN {source: source, locator: locator} ORDER BY source, locator }}
+           END] AS gaps
+}
+RETURN kind, id, from, to, label, gaps
+ORDER BY kind, id
