@@ -36,6 +36,7 @@ from ..db.analyses import Neo4jAnalyses, drift_result, firewall_result
 from ..db.connect import Settings, driver
 from ..errors import OutputError
 from ..graph import build
+from ..schema import Confidence
 from .common import AsOf, DataDir, Format, SourcesDir, err, handled, out, parse_day
 
 
@@ -68,14 +69,6 @@ class Engine(StrEnum):
 
     embedded = "embedded"
     neo4j = "neo4j"
-
-
-class Confidence(StrEnum):
-    """Citation confidence grades."""
-
-    low = "low"
-    medium = "medium"
-    high = "high"
 
 
 # Options shared by every command, defined once.
