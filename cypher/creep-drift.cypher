@@ -47,16 +47,21 @@ CALL (wanted, strong) {
                    OR EXISTS { MATCH (:DataCategory {id: x})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) })
          RETURN DISTINCT coalesce(h.purpose, 'unknown') AS purpose } ELSE [] END AS held
   UNWIND flows AS f
-  RETURN collect({f: f, origins: CASE WHEN f.collected_for IS NOT NULL THEN [f.collected_for]
-                                      WHEN held = [] THEN ['unknown'] ELSE held END}) AS qualifying
+  WITH f, CASE WHEN f.collected_for IS NOT NULL THEN [f.collected_for] WHEN held = [] THEN ['unknown'] ELSE held END
+          AS origins
+  RETURN collect({f: f, origins: origins}) AS qualifying, collect(DISTINCT origins) AS origin_sets,
+         collect(DISTINCT coalesce(f.purpose, 'unknown')) AS uses
 }
-WITH wanted, strong, parties, qualifying,
-     COLLECT { UNWIND qualifying AS x UNWIND x.origins AS p RETURN DISTINCT p ORDER BY p } AS purposes,
-     COLLECT { UNWIND qualifying AS x RETURN DISTINCT coalesce(x.f.purpose, 'unknown') AS q } AS uses
-CALL (wanted, strong, parties, qualifying, purposes, uses) {
-  UNWIND purposes AS p
+WITH wanted, strong, parties, qualifying, uses,
+     COLLECT { UNWIND origin_sets AS set UNWIND set AS p RETURN DISTINCT p ORDER BY p } AS purposes
+// For each origin purpose p, the flows that establish it (only these, not all the flows, go on).
+WITH wanted, strong, parties, uses, purposes,
+     [p IN purposes | [x IN qualifying WHERE p IN x.origins | x.f]] AS establishing
+UNWIND range(0, size(purposes) - 1) AS k
+WITH wanted, strong, parties, uses, purposes[k] AS p, establishing[k] AS seeds
+CALL (wanted, strong, parties, uses, p, seeds) {
   // The verdict of using data held for p for each use q, with the deciding rule.
-  WITH wanted, strong, parties, qualifying, p, [q IN uses | {q: q, judged:
+  WITH wanted, strong, parties, p, seeds, [q IN uses | {q: q, judged:
     CASE WHEN p = 'unknown' OR q = 'unknown' THEN {verdict: 'gap', rule: null} ELSE
       [best IN [COLLECT {
           MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
@@ -69,7 +74,6 @@ CALL (wanted, strong, parties, qualifying, purposes, uses) {
                THEN {verdict: 'compatible', rule: null}
              ELSE {verdict: 'unassessed', rule: null} END][0]
     END}] AS verdicts
-  WITH wanted, strong, parties, p, verdicts, [x IN qualifying WHERE p IN x.origins | x.f] AS seeds
   // (2) The breadth-first search, kept as a tree: entry {n: party, f: the flow that brought p there,
   // parent: the entry it came from (-1 at level 1), level, idx: its own place in the list}.
   // Level 1: each recipient of a flow that establishes p, by the one with the smallest (sender, flow) ids.
@@ -77,7 +81,7 @@ CALL (wanted, strong, parties, qualifying, purposes, uses) {
        [first IN [COLLECT {
            UNWIND seeds AS f
            WITH f, startNode(f) AS a, endNode(f) AS w
-           RETURN {n: w, f: f, parent: -1, level: 1} AS e ORDER BY w.id, a.id, f.id }] |
+           RETURN {n: w, f: f.id, parent: -1, level: 1} AS e ORDER BY w.id, a.id, f.id }] |
          [i IN range(0, size(first) - 1) WHERE i = 0 OR first[i].n <> first[i - 1].n | first[i]]][0] AS level1
   WITH wanted, strong, parties, p, verdicts, seeds,
        [i IN range(0, size(level1) - 1) | {n: level1[i].n, f: level1[i].f, parent: -1, level: 1, idx: i}] AS level1
@@ -103,7 +107,7 @@ CALL (wanted, strong, parties, qualifying, purposes, uses) {
             AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
             AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                        WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-          RETURN {n: y, f: f, parent: cur.idx, level: level} AS e
+          RETURN {n: y, f: f.id, parent: cur.idx, level: level} AS e
           ORDER BY y.id, u.id, f.id
         }] |
         [next IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i].n <> step[i - 1].n | step[i]]] |
@@ -112,45 +116,50 @@ CALL (wanted, strong, parties, qualifying, purposes, uses) {
             {frontier: numbered, seen: st.seen + [e IN numbered | e.n], out: st.out + numbered}][0]][0]][0]
     END).out AS tree
   // (3) The pairs (p, g): g establishes p (a chain of one, from: -1), or g leaves a party p reached
-  // (from: its tree entry) and does not establish p itself.
-  CALL (wanted, strong, seeds, tree) {
-    UNWIND seeds AS g
-    RETURN g, -1 AS from
-    UNION ALL
-    UNWIND tree AS e
-    WITH e, e.n AS u
-    MATCH (u:Party)-[g:FLOW]->(y:Party)
-    WHERE NOT g IN seeds
-      AND ($as_of IS NULL OR (
-            coalesce(g.status, '') <> 'proposed'
-            AND (g.start IS NULL OR g.start <= left($as_of, size(g.start)))
-            AND (g.end IS NULL OR left($as_of, size(g.end)) <= g.end)
-            AND (NOT y:System OR (
-                  coalesce(y.status, '') <> 'proposed'
-                  AND (y.start IS NULL OR y.start <= left($as_of, size(y.start)))
-                  AND (y.end IS NULL OR left($as_of, size(y.end)) <= y.end)))))
-      AND (wanted IS NULL OR any(c IN g.categories WHERE c IN wanted))
-      AND (strong IS NULL OR any(i IN range(0, size(g.citation_ids) - 1)
-                                 WHERE g.citation_claims[i] = 'record' AND g.citation_ids[i] IN strong))
-    RETURN g, e.idx AS from
+  // (from: its tree entry) and does not establish p itself. (4) Judge them by their use q: count
+  // them all; keep violations and gaps (by flow id) to report.
+  CALL (wanted, strong, seeds, tree, verdicts) {
+    CALL (wanted, strong, seeds, tree) {
+      UNWIND seeds AS g
+      RETURN g, -1 AS from
+      UNION ALL
+      UNWIND tree AS e
+      WITH e, e.n AS u
+      MATCH (u:Party)-[g:FLOW]->(y:Party)
+      WHERE NOT g IN seeds
+        AND ($as_of IS NULL OR (
+              coalesce(g.status, '') <> 'proposed'
+              AND (g.start IS NULL OR g.start <= left($as_of, size(g.start)))
+              AND (g.end IS NULL OR left($as_of, size(g.end)) <= g.end)
+              AND (NOT y:System OR (
+                    coalesce(y.status, '') <> 'proposed'
+                    AND (y.start IS NULL OR y.start <= left($as_of, size(y.start)))
+                    AND (y.end IS NULL OR left($as_of, size(y.end)) <= y.end)))))
+        AND (wanted IS NULL OR any(c IN g.categories WHERE c IN wanted))
+        AND (strong IS NULL OR any(i IN range(0, size(g.citation_ids) - 1)
+                                   WHERE g.citation_claims[i] = 'record' AND g.citation_ids[i] IN strong))
+      RETURN g, e.idx AS from
+    }
+    WITH verdicts, coalesce(g.purpose, 'unknown') AS q, g, from
+    WITH q, [v IN verdicts WHERE v.q = q][0].judged AS judged, g, from
+    WITH q, judged, count(*) AS n,
+         collect(CASE WHEN judged.verdict IN ['violation', 'gap'] THEN {g: g.id, from: from} END) AS shown
+    RETURN collect({q: q, verdict: judged.verdict, rule: judged.rule, n: n, shown: shown}) AS judged_uses
   }
-  // (4) Judge the pairs by their use q: count them all; keep violations and gaps to report.
-  WITH p, verdicts, tree, coalesce(g.purpose, 'unknown') AS q, g, from
-  WITH p, tree, q, [v IN verdicts WHERE v.q = q][0].judged AS judged, g, from
-  WITH p, tree, q, judged, count(*) AS n,
-       collect(CASE WHEN judged.verdict IN ['violation', 'gap'] THEN {g: g, from: from} END) AS shown
-  RETURN p, tree, collect({q: q, verdict: judged.verdict, rule: judged.rule, n: n, shown: shown}) AS judged_uses
+  RETURN tree, judged_uses
 }
 WITH collect({p: p, tree: tree, uses: judged_uses}) AS per_purpose
-// The records shown: the first $limit (default all) of each kind, by flow id then p.
+// The violations and gaps, by flow id then p (a full sort: ORDER BY … LIMIT would be lighter to run
+// but its memory accounting in Neo4j 5.26 is not).
 WITH per_purpose,
      [verdict IN ['violation', 'gap'] | COLLECT {
        UNWIND range(0, size(per_purpose) - 1) AS k
-       UNWIND per_purpose[k].uses AS u
-       WITH k, u WHERE u.verdict = verdict
-       UNWIND u.shown AS pair
-       RETURN {k: k, p: per_purpose[k].p, q: u.q, verdict: u.verdict, rule: u.rule, g: pair.g, from: pair.from} AS x
-       ORDER BY x.g.id, x.p LIMIT coalesce($limit, 2147483647) }] AS found,
+       UNWIND range(0, size(per_purpose[k].uses) - 1) AS j
+       WITH k, j, per_purpose[k].uses[j].shown AS shown WHERE per_purpose[k].uses[j].verdict = verdict
+       UNWIND shown AS pair
+       // Small rows to sort (purposes are in id order, so k orders as p does).
+       RETURN {k: k, j: j, g: pair.g, from: pair.from} AS x
+       ORDER BY x.g, x.k }] AS found,
      [verdict IN ['violation', 'gap', 'compatible'] |
        reduce(n = 0, pp IN per_purpose | n + reduce(m = 0, u IN [u IN pp.uses WHERE u.verdict = verdict] | m + u.n))]
        AS counted,
@@ -159,89 +168,103 @@ WITH per_purpose,
        WITH pp, u WHERE u.verdict = 'unassessed'
        RETURN {collected_for: pp.p, used_for: u.q, count: u.n} AS u
        ORDER BY u.collected_for, u.used_for } AS unassessed
-// Each record with its witness chain: walking up the tree of its purpose from the entry it left,
-// then the flow itself.
+// The records shown (all, or the first $limit of each kind), each with its witness chain: walking up
+// the tree of its purpose from the entry it left, then the flow itself. (Trees are indexed in place,
+// never put in a new list: Neo4j counts the content of every new list against the transaction.)
 WITH counted, unassessed,
-     [kind IN found | [x IN kind |
-       [tree IN [per_purpose[x.k].tree] |
-         x {.*, path: reduce(walk = {at: x.from, path: [x.g]},
-                             _ IN range(1, CASE WHEN x.from < 0 THEN 0 ELSE tree[x.from].level END) |
-                             {at: tree[walk.at].parent, path: [tree[walk.at].f] + walk.path}).path}][0]]] AS shown
+     [which IN [0, 1] | [x IN CASE WHEN $limit IS NULL THEN found[which] ELSE found[which][..$limit] END |
+       {which: which, g: x.g, p: per_purpose[x.k].p, q: per_purpose[x.k].uses[x.j].q,
+        verdict: per_purpose[x.k].uses[x.j].verdict, rule: per_purpose[x.k].uses[x.j].rule,
+        ids: reduce(walk = {at: x.from, path: [x.g]},
+                    _ IN range(1, CASE WHEN x.from < 0 THEN 0 ELSE per_purpose[x.k].tree[x.from].level END) |
+                    {at: per_purpose[x.k].tree[walk.at].parent,
+                     path: [per_purpose[x.k].tree[walk.at].f] + walk.path}).path}]] AS picked
+// One row per record, so that what each record looks up sees only that record.
+UNWIND CASE WHEN picked[0] + picked[1] = [] THEN [null] ELSE picked[0] + picked[1] END AS pick
+WITH counted, unassessed, pick
+OPTIONAL CALL (pick) {
+  WITH pick WHERE pick IS NOT NULL
+  WITH pick AS x, COLLECT {
+         UNWIND range(0, size(pick.ids) - 1) AS i
+         MATCH (:Party)-[f:FLOW {id: pick.ids[i]}]->(:Party)
+         RETURN f ORDER BY i } AS path
+  WITH x {.*, path: path} AS x
+  RETURN x.which AS which,
+    [first IN [x.path[0]] | {
+      flow: x.g, collected_for: x.p, used_for: x.q, verdict: x.verdict,
+      rule: CASE WHEN x.rule IS NULL THEN null ELSE {
+        id: x.rule.id, collected_for: x.rule.collected_for, used_for: x.rule.used_for,
+        compatible: x.rule.compatible, reason: x.rule.reason, citations: COLLECT {
+          MATCH (r:PurposeRule {id: x.rule.id})<-[sp:SUPPORTS {claim: 'record'}]-(c:Citation)
+          RETURN {source: c.source, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                  confidence: c.confidence, note: c.note} ORDER BY sp.pos }} END,
+      // How p was established at the first flow of the chain: stated (collected_for), held by the
+      // sending system in a matching category, or unknown.
+      origin: {flow: first.id,
+        how: CASE WHEN first.collected_for IS NOT NULL THEN 'collected_for'
+                  WHEN NOT startNode(first):System THEN 'unknown'
+                  WHEN x.p <> 'unknown' OR EXISTS {
+                    WITH startNode(first) AS sender
+                    MATCH (sender:System)-[h:HOLDS]->(held:DataCategory)
+                    WHERE coalesce(h.purpose, 'unknown') = x.p
+                      AND h.citation_ids <> []
+                      AND any(y IN first.categories WHERE y = held.id
+                              OR EXISTS { MATCH (held)((:DataCategory)-[:BROADER]->(:DataCategory))+(:DataCategory {id: y}) }
+                              OR EXISTS { MATCH (:DataCategory {id: y})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) }) }
+                  THEN 'held' ELSE 'unknown' END,
+        citations: CASE WHEN first.collected_for IS NOT NULL THEN COLLECT {
+            UNWIND range(0, size(first.citation_ids) - 1) AS i
+            WITH i WHERE first.citation_claims[i] = 'record'
+            MATCH (c:Citation {id: first.citation_ids[i]})-[:CITES]->(src:Source)
+            RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                    locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                    confidence: c.confidence, note: c.note} ORDER BY i }
+          WHEN NOT startNode(first):System THEN []
+          // The holds that establish p, by (category, purpose, order in the map), their citations in order.
+          ELSE COLLECT {
+            WITH startNode(first) AS sender
+            MATCH (sender:System)-[h:HOLDS]->(held:DataCategory)
+            WHERE coalesce(h.purpose, 'unknown') = x.p
+              AND any(y IN first.categories WHERE y = held.id
+                      OR EXISTS { MATCH (held)((:DataCategory)-[:BROADER]->(:DataCategory))+(:DataCategory {id: y}) }
+                      OR EXISTS { MATCH (:DataCategory {id: y})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) })
+            UNWIND range(0, size(h.citation_ids) - 1) AS i
+            MATCH (c:Citation {id: h.citation_ids[i]})-[:CITES]->(src:Source)
+            RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                    locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                    confidence: c.confidence, note: c.note}
+            ORDER BY held.id, coalesce(h.purpose, 'unknown'),
+                     toInteger(split(split(h.key, '--holds-')[1], '--')[0]), i }
+        END},
+      // The first hop whose purpose is unknown or not p (nor under p); else the last hop.
+      change_hop: [at IN [coalesce(head([i IN range(0, size(x.path) - 1) WHERE
+          coalesce(x.path[i].purpose, 'unknown') = 'unknown'
+          OR NOT (x.path[i].purpose = x.p OR EXISTS {
+            MATCH (:Purpose {id: x.path[i].purpose})((:Purpose)-[:BROADER]->(:Purpose))+(:Purpose {id: x.p}) })]),
+          size(x.path) - 1)] | {position: at + 1, flow: x.path[at].id}][0],
+      path: {length: size(x.path), flows: [f IN x.path | f.id], hops: [f IN x.path | {
+        flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
+        to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
+        purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
+        firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
+          UNWIND range(0, size(f.citation_ids) - 1) AS i
+          WITH i WHERE f.citation_claims[i] = 'firewall'
+          MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+          RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                  locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                  confidence: c.confidence, note: c.note} ORDER BY i }},
+        citations: COLLECT {
+          UNWIND range(0, size(f.citation_ids) - 1) AS i
+          WITH i WHERE f.citation_claims[i] = 'record'
+          MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+          RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                  locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                  confidence: c.confidence, note: c.note} ORDER BY i }
+      }]}
+    }][0] AS record
+}
+WITH counted, unassessed, collect(CASE WHEN record IS NOT NULL THEN {which: which, record: record} END) AS made
 RETURN {violations: counted[0], gaps: counted[1],
         unassessed: reduce(n = 0, u IN unassessed | n + u.count), compatible: counted[2]} AS counts,
-       [kind IN shown | [x IN kind |
-         [first IN [x.path[0]] | {
-           flow: x.g.id, collected_for: x.p, used_for: x.q, verdict: x.verdict,
-           rule: CASE WHEN x.rule IS NULL THEN null ELSE {
-             id: x.rule.id, collected_for: x.rule.collected_for, used_for: x.rule.used_for,
-             compatible: x.rule.compatible, reason: x.rule.reason, citations: COLLECT {
-               MATCH (r:PurposeRule {id: x.rule.id})<-[sp:SUPPORTS {claim: 'record'}]-(c:Citation)
-               RETURN {source: c.source, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                       confidence: c.confidence, note: c.note} ORDER BY sp.pos }} END,
-           // How p was established at the first flow of the chain: stated (collected_for), held by the
-           // sending system in a matching category, or unknown.
-           origin: {flow: first.id,
-             how: CASE WHEN first.collected_for IS NOT NULL THEN 'collected_for'
-                       WHEN NOT startNode(first):System THEN 'unknown'
-                       WHEN x.p <> 'unknown' OR EXISTS {
-                         WITH startNode(first) AS sender
-                         MATCH (sender:System)-[h:HOLDS]->(held:DataCategory)
-                         WHERE coalesce(h.purpose, 'unknown') = x.p
-                           AND h.citation_ids <> []
-                           AND any(y IN first.categories WHERE y = held.id
-                                   OR EXISTS { MATCH (held)((:DataCategory)-[:BROADER]->(:DataCategory))+(:DataCategory {id: y}) }
-                                   OR EXISTS { MATCH (:DataCategory {id: y})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) }) }
-                       THEN 'held' ELSE 'unknown' END,
-             citations: CASE WHEN first.collected_for IS NOT NULL THEN COLLECT {
-                 UNWIND range(0, size(first.citation_ids) - 1) AS i
-                 WITH i WHERE first.citation_claims[i] = 'record'
-                 MATCH (c:Citation {id: first.citation_ids[i]})-[:CITES]->(src:Source)
-                 RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                         locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                         confidence: c.confidence, note: c.note} ORDER BY i }
-               WHEN NOT startNode(first):System THEN []
-               // The holds that establish p, by (category, purpose, order in the map), their citations in order.
-               ELSE COLLECT {
-                 WITH startNode(first) AS sender
-                 MATCH (sender:System)-[h:HOLDS]->(held:DataCategory)
-                 WHERE coalesce(h.purpose, 'unknown') = x.p
-                   AND any(y IN first.categories WHERE y = held.id
-                           OR EXISTS { MATCH (held)((:DataCategory)-[:BROADER]->(:DataCategory))+(:DataCategory {id: y}) }
-                           OR EXISTS { MATCH (:DataCategory {id: y})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) })
-                 UNWIND range(0, size(h.citation_ids) - 1) AS i
-                 MATCH (c:Citation {id: h.citation_ids[i]})-[:CITES]->(src:Source)
-                 RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                         locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                         confidence: c.confidence, note: c.note}
-                 ORDER BY held.id, coalesce(h.purpose, 'unknown'),
-                          toInteger(split(split(h.key, '--holds-')[1], '--')[0]), i }
-             END},
-           // The first hop whose purpose is unknown or not p (nor under p); else the last hop.
-           change_hop: [at IN [coalesce(head([i IN range(0, size(x.path) - 1) WHERE
-               coalesce(x.path[i].purpose, 'unknown') = 'unknown'
-               OR NOT (x.path[i].purpose = x.p OR EXISTS {
-                 MATCH (:Purpose {id: x.path[i].purpose})((:Purpose)-[:BROADER]->(:Purpose))+(:Purpose {id: x.p}) })]),
-               size(x.path) - 1)] | {position: at + 1, flow: x.path[at].id}][0],
-           path: [f IN x.path | f.id]
-         }][0]]] AS records,
-       unassessed,
-       // Every flow on a route shown, detailed once (the routes above list their flow ids).
-       COLLECT { UNWIND shown AS kind UNWIND kind AS x UNWIND x.path AS f WITH DISTINCT f RETURN {
-         flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
-         to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
-         purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
-         firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'firewall'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }},
-         citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'record'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }
-       } } AS hops
+       [which IN [0, 1] | [m IN made WHERE m.which = which | m.record]] AS records,
+       unassessed

@@ -46,7 +46,7 @@ CALL () {
   RETURN collect(CASE WHEN any(x IN sectors WHERE x IN $public_sectors) THEN p END) AS origins,
          collect(CASE WHEN any(x IN sectors WHERE x IN $enforcement_sectors) THEN p END) AS targets
 }
-CALL (origins, targets, wanted, strong, parties) {
+OPTIONAL CALL (origins, targets, wanted, strong, parties) {
   UNWIND targets AS t
   // regions[0]: parties that reach t over flows with firewall absent; regions[1]: absent or
   // unknown. Each entry: the party and its witness route to t (flows in travel order).
@@ -102,36 +102,38 @@ CALL (origins, targets, wanted, strong, parties) {
              AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                         WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
          )+(t) } | cut.id]] AS cuts
-  RETURN collect({
-    origin: o.id, origin_label: o.name, target: t.id, target_label: t.name, kind: kind, witness: path,
-    cut_flows: COLLECT { UNWIND cuts[0] AS id RETURN id ORDER BY id },
-    cut_flows_unbarred: CASE kind WHEN 'missing' THEN COLLECT { UNWIND cuts[1] AS id RETURN id ORDER BY id } END
-  }) AS pairs
+  RETURN kind, o.id AS origin, o.name AS origin_label, t.id AS target, t.name AS target_label,
+         {length: size(path), flows: [f IN path | f.id], hops: [f IN path | {
+             flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
+             to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
+             purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
+             firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
+               UNWIND range(0, size(f.citation_ids) - 1) AS i
+               WITH i WHERE f.citation_claims[i] = 'firewall'
+               MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+               RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                       locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                       confidence: c.confidence, note: c.note} ORDER BY i }},
+             citations: COLLECT {
+               UNWIND range(0, size(f.citation_ids) - 1) AS i
+               WITH i WHERE f.citation_claims[i] = 'record'
+               MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
+               RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                       locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                       confidence: c.confidence, note: c.note} ORDER BY i }
+           }]} AS witness,
+         COLLECT { UNWIND cuts[0] AS id RETURN id ORDER BY id } AS cut_flows,
+         CASE kind WHEN 'missing' THEN COLLECT { UNWIND cuts[1] AS id RETURN id ORDER BY id } END AS cut_flows_unbarred
 }
+WITH origins, targets, kind, origin, origin_label, target, target_label, witness, cut_flows, cut_flows_unbarred
+ORDER BY origin, target
+WITH origins, targets,
+     collect(CASE kind WHEN 'missing' THEN {
+       origin: origin, origin_label: origin_label, target: target, target_label: target_label, kind: kind,
+       witness: witness, cut_flows: cut_flows, cut_flows_unbarred: cut_flows_unbarred} END) AS missing,
+     collect(CASE kind WHEN 'unknown-barrier' THEN {
+       origin: origin, origin_label: origin_label, target: target, target_label: target_label, kind: kind,
+       witness: witness, cut_flows: cut_flows} END) AS unknown_barrier
 RETURN COLLECT { UNWIND $public_sectors AS x RETURN DISTINCT x ORDER BY x } AS public_sectors,
        COLLECT { UNWIND $enforcement_sectors AS x RETURN DISTINCT x ORDER BY x } AS enforcement_sectors,
-       [p IN origins | p.id] AS origins, [p IN targets | p.id] AS enforcement_parties,
-       COLLECT { UNWIND pairs AS p WITH p WHERE p.kind = 'missing'
-                 RETURN p {.*, witness: [f IN p.witness | f.id]} ORDER BY p.origin, p.target } AS missing,
-       COLLECT { UNWIND pairs AS p WITH p WHERE p.kind = 'unknown-barrier'
-                 RETURN p {.*, witness: [f IN p.witness | f.id]} ORDER BY p.origin, p.target } AS unknown_barrier,
-       // Every flow on a witness route, detailed once (the routes above list their flow ids).
-       COLLECT { UNWIND pairs AS p UNWIND p.witness AS f WITH DISTINCT f RETURN {
-         flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
-         to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
-         purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
-         firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'firewall'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }},
-         citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'record'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }
-       } } AS hops
+       [p IN origins | p.id] AS origins, [p IN targets | p.id] AS enforcement_parties, missing, unknown_barrier

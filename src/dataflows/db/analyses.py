@@ -108,6 +108,8 @@ class Neo4jAnalyses:
         The database holding the map.
     queries_dir
         The folder of ``.cypher`` files (default: ``cypher/``).
+    timeout
+        Seconds a question may take before the server stops it (default: the server's own limit).
 
     Examples
     --------
@@ -115,9 +117,11 @@ class Neo4jAnalyses:
     ...     rows = Neo4jAnalyses(drv, "neo4j").flows(category="biometric")
     """
 
-    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", queries_dir: Path | None = None) -> None:
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", queries_dir: Path | None = None,
+                 timeout: float | None = None) -> None:
         self.driver = driver
         self.database = database
+        self.timeout = timeout
         self._queries: dict[str, Query] = catalogue(queries_dir)
 
     # ------------------------------------------------------------------
@@ -136,7 +140,8 @@ class Neo4jAnalyses:
 
         def work() -> list[dict[str, Any]]:
             records, _, keys = self.driver.execute_query(
-                query.text, values, database_=self.database, routing_=neo4j.RoutingControl.READ)
+                neo4j.Query(query.text, timeout=self.timeout), values,
+                database_=self.database, routing_=neo4j.RoutingControl.READ)
             return [{k: r[k] for k in keys} for r in records]
 
         return retrying(work)
@@ -237,9 +242,6 @@ class Neo4jAnalyses:
         row = self.run("creep-drift", category=flt.category, min_confidence=flt.min_confidence, as_of=_day(day),
                        limit=limit)[0]
         violations, gaps = row["records"]
-        hops = _hops(row["hops"])
-        for record in violations + gaps:
-            record["path"] = _path(record["path"], hops)
         return DriftAnswer({"counts": row["counts"], "violations": violations, "gaps": gaps,
                             "unassessed": row["unassessed"], "as_of": _day(day)})
 
@@ -263,11 +265,6 @@ class Neo4jAnalyses:
         self._check_filter(flt)
         row = self.run("missing-firewalls", public_sectors=pub, enforcement_sectors=enf, category=flt.category,
                        min_confidence=flt.min_confidence, as_of=_day(day))[0]
-        hops = _hops(row["hops"])
-        for pair in row["missing"] + row["unknown_barrier"]:
-            pair["witness"] = _path(pair["witness"], hops)
-        for pair in row["unknown_barrier"]:
-            del pair["cut_flows_unbarred"]  # only missing pairs have it
         return FirewallAnswer({
             "public_sectors": row["public_sectors"], "enforcement_sectors": row["enforcement_sectors"],
             "origins": row["origins"], "enforcement_parties": row["enforcement_parties"],

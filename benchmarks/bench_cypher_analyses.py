@@ -1,0 +1,213 @@
+"""Time every analysis answered by Neo4j (the stored queries in cypher/) on synthetic maps.
+
+Usage::
+
+    python benchmarks/bench_cypher_analyses.py --sizes 100000,1000000
+
+For each size a map from :func:`dataflows.synth.generate` (seed 0) is loaded
+with :mod:`dataflows.db.loader` into a fresh Neo4j started for the run (see
+``neo4j_server.py``; a 12 GB heap and a 4 GB page cache by default), then each
+question of :class:`dataflows.db.analyses.Neo4jAnalyses` is asked once and
+timed, wall clock, including the transfer of the answer and its reshaping in
+Python. Query plans are compiled beforehand on a small map, so the times do
+not include planning. Each question has a time limit (``--timeout``); past it
+the server stops the query and the result says so.
+
+Purpose drift is asked with ``--drift-limit`` records of each kind (the counts
+are always complete): the full list at these sizes is millions of records.
+
+Up to ``--compare-up-to`` flows, the same questions are also answered by the
+embedded engine, timed, and the rendered JSON of both compared (``same``).
+
+Results are printed and written to benchmarks/results/cypher_analyses.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from neo4j_server import neo4j_server  # noqa: E402
+
+from dataflows import synth  # noqa: E402
+from dataflows.analyses import creep, firewalls, paths, register, safeguards, sharing  # noqa: E402
+from dataflows.analyses.render import Report, to_json  # noqa: E402
+from dataflows.db import loader  # noqa: E402
+from dataflows.db.analyses import Neo4jAnalyses, drift_result, firewall_result  # noqa: E402
+from dataflows.db.rows import graph_rows  # noqa: E402
+
+TARGET_S = 10.0
+SOURCE, TARGET = "r000000-gp", "c0000-immigration-enforcement"
+
+
+def questions(drift_limit: int) -> list[tuple[str, Callable[[Neo4jAnalyses], Report], Callable[[Any], Report]]]:
+    """(name, ask Neo4j, ask the embedded engine) — each giving the report a user would get."""
+    return [
+        ("who-shares: every flow",
+         lambda db: sharing.report(db.flows()), lambda g: sharing.report(sharing.flows(g))),
+        ("who-shares: one party",
+         lambda db: sharing.report(db.flows(party="r000000-police")),
+         lambda g: sharing.report(sharing.flows(g, party="r000000-police"))),
+        ("who-shares: category and jurisdiction",
+         lambda db: sharing.report(db.flows(category="fingerprints", jurisdiction="c0000")),
+         lambda g: sharing.report(sharing.flows(g, category="fingerprints", jurisdiction="c0000"))),
+        ("party-matrix",
+         lambda db: sharing.matrix_report(db.matrix()),
+         lambda g: sharing.matrix_report(sharing.matrix(sharing.flows(g)))),
+        ("shortest-path",
+         lambda db: paths.paths_report(SOURCE, TARGET, [p for p in [db.shortest_path(SOURCE, TARGET)] if p]),
+         lambda g: paths.paths_report(SOURCE, TARGET, [p for p in [paths.shortest_path(g, SOURCE, TARGET)] if p])),
+        ("paths (max 4 hops)",
+         lambda db: paths.paths_report(SOURCE, TARGET, db.all_paths(SOURCE, TARGET, max_hops=4), max_hops=4),
+         lambda g: paths.paths_report(SOURCE, TARGET, paths.all_paths(g, SOURCE, TARGET, max_hops=4), max_hops=4)),
+        ("reach down: a local police force",
+         lambda db: paths.reach_report("r000000-police", "down", db.reach("r000000-police")),
+         lambda g: paths.reach_report("r000000-police", "down", paths.reach(g, "r000000-police"))),
+        ("reach up: a national enforcement agency",
+         lambda db: paths.reach_report(TARGET, "up", db.reach(TARGET, direction="up")),
+         lambda g: paths.reach_report(TARGET, "up", paths.reach(g, TARGET, direction="up"))),
+        ("reach up: the international border agency (most of the map)",
+         lambda db: paths.reach_report(synth.INTL_BORDER_AGENCY, "up", db.reach(synth.INTL_BORDER_AGENCY,
+                                                                                 direction="up")),
+         lambda g: paths.reach_report(synth.INTL_BORDER_AGENCY, "up", paths.reach(g, synth.INTL_BORDER_AGENCY,
+                                                                                  direction="up"))),
+        (f"creep-drift (counts, first {drift_limit} records)",
+         lambda db: creep.report(drift_result(db.drift(limit=drift_limit))),
+         lambda g: _embedded_drift(g, drift_limit)),
+        ("creep-scope",
+         lambda db: creep.report(None, db.scope()), lambda g: creep.report(None, creep.scope(g))),
+        ("missing-firewalls",
+         lambda db: firewalls.report(firewall_result(db.firewalls())),
+         lambda g: firewalls.report(firewalls.firewalls(g))),
+        ("safeguard-gaps",
+         lambda db: safeguards.report(db.safeguards()), lambda g: safeguards.report(safeguards.safeguards(g))),
+        ("transparency-register",
+         lambda db: register.report(db.register()), lambda g: register.report(register.register(g))),
+    ]
+
+
+def _embedded_drift(g: Any, limit: int) -> Report:
+    """The embedded drift report limited as the Neo4j one is (report() itself lists every record)."""
+    result = creep.drift(g)
+
+    class Limited:
+        def to_dict(self) -> dict[str, Any]:
+            return result.to_dict(limit=limit)
+
+    return creep.report(Limited())  # type: ignore[arg-type]
+
+
+def size_of(report: Report) -> dict[str, Any]:
+    """What the answer holds, in a line."""
+    d = report.data
+    for key in ("count",):
+        if key in d:
+            return {"count": d[key]}
+    if "drift" in d:
+        return {"counts": d["drift"]["counts"]}
+    if "counts" in d:
+        return {"counts": d["counts"]}
+    if "scope" in d:
+        return {"systems": len(d["scope"])}
+    return {k: len(v) for k, v in d.items() if isinstance(v, list)}
+
+
+def timed(fn: Callable[[], Report]) -> tuple[float, Report | None, str]:
+    start = time.perf_counter()
+    try:
+        out = fn()
+    except neo4j.exceptions.Neo4jError as exc:
+        return time.perf_counter() - start, None, f"{exc.code}: {(exc.message or '')[:200]}"
+    return time.perf_counter() - start, out, "ok"
+
+
+def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    res: dict[str, Any] = {"flows": size, "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    t0 = time.perf_counter()
+    g = synth.generate(size, seed=0)
+    res["generate_s"] = round(time.perf_counter() - t0, 2)
+    res["parties"] = sum(1 for _, k in g.nodes(data="kind") if k in ("agency", "system"))
+    t0 = time.perf_counter()
+    rows = graph_rows(g)
+    res["rows_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    loaded = loader.load(drv, "neo4j", rows, version="bench")
+    res["load_s"] = round(time.perf_counter() - t0, 2)
+    print(f"{size:>9,} flows: loaded in {res['load_s']:.1f} s ({loaded.counts.get('FLOW', 0):,} flows)", flush=True)
+    del rows
+    compare = size <= args.compare_up_to
+    if not compare:
+        del g
+        gc.collect()
+    db = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher", timeout=args.timeout)
+    res["analyses"] = []
+    for name, ask, ask_embedded in questions(args.drift_limit):
+        secs, report, status = timed(lambda ask=ask: ask(db))
+        row: dict[str, Any] = {"analysis": name, "seconds": round(secs, 2), "status": status,
+                               "under_target": status == "ok" and secs < TARGET_S}
+        if report is not None:
+            row["answer"] = size_of(report)
+        if compare:
+            esecs, ereport, _ = timed(lambda ask_embedded=ask_embedded: ask_embedded(g))
+            row["embedded_seconds"] = round(esecs, 2)
+            if report is not None and ereport is not None:
+                row["same_json_as_embedded"] = to_json(report) == to_json(ereport)
+        res["analyses"].append(row)
+        extra = (f"  embedded {row['embedded_seconds']:.2f} s, same {row.get('same_json_as_embedded')}"
+                 if compare else "")
+        print(f"    {name:<62} {secs:8.2f} s  {status if status != 'ok' else row.get('answer')}{extra}", flush=True)
+    res["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100000,1000000", help="flow counts")
+    ap.add_argument("--heap", default="12g", help="Neo4j max heap")
+    ap.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds each question may take")
+    ap.add_argument("--drift-limit", type=int, default=1000, help="violation and gap records built by creep-drift")
+    ap.add_argument("--compare-up-to", type=int, default=100000, help="largest size also run on the embedded engine")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "cypher_analyses.json"))
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "neo4j": {"heap": args.heap, "pagecache": args.pagecache, "timeout_s": args.timeout},
+        "target_s": TARGET_S, "drift_limit": args.drift_limit, "results": [],
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with neo4j_server(args.heap, args.pagecache) as server:
+        drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password))
+        try:
+            # Compile every query's plan on a small map first: the timings are of running, not planning.
+            loader.load(drv, "neo4j", graph_rows(synth.generate(2000, seed=99)), version="bench")
+            warm = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher")
+            for _, ask, _ in questions(args.drift_limit):
+                ask(warm)
+            for size in sizes:
+                results["results"].append(one_size(drv, size, args))
+                # Written after every size: a later size that runs out of time still leaves these.
+                out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        finally:
+            drv.close()
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
