@@ -195,8 +195,9 @@ OPTIONAL CALL (pick) {
       rule: CASE WHEN x.rule IS NULL THEN null ELSE {
         id: x.rule.id, collected_for: x.rule.collected_for, used_for: x.rule.used_for,
         compatible: x.rule.compatible, reason: x.rule.reason, citations: COLLECT {
-          MATCH (r:PurposeRule {id: x.rule.id})<-[sp:SUPPORTS {claim: 'record'}]-(c:Citation)
-          RETURN {source: c.source, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+          MATCH (r:PurposeRule {id: x.rule.id})<-[sp:SUPPORTS {claim: 'record'}]-(c:Citation)-[:CITES]->(src:Source)
+          RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                  locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
                   confidence: c.confidence, note: c.note} ORDER BY sp.pos }} END,
       // How p was established at the first flow of the chain: stated (collected_for), held by the
       // sending system in a matching category, or unknown.

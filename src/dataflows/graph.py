@@ -174,7 +174,10 @@ def build(ds: Dataset) -> nx.MultiDiGraph:
          "period": _period(fg.period), "description": fg.description, "citations": cite(fg.citations)}
         for fg in ds.section("figures")
     ]
-    g.graph["purpose_rules"] = [r.model_dump(mode="json") for r in ds.section("purpose_rules")]
+    g.graph["purpose_rules"] = [
+        {**r.model_dump(mode="json", exclude={"citations"}), "citations": cite(r.citations)}
+        for r in ds.section("purpose_rules")
+    ]
     return g
 
 
