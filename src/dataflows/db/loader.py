@@ -30,6 +30,7 @@ gives the same graph; the ``MapInfo`` node records the content checksum, and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +82,8 @@ def _kind(node_labels: tuple[Label, ...]) -> str:
 
 def _delete_marked(session: neo4j.Session, marker: str, batch: int) -> int:
     """Delete every node with the marker label (and its relationships), in committed batches."""
-    while session.run(f"MATCH (:`{marker}`)-[r]-() WITH DISTINCT r LIMIT $limit DELETE r RETURN count(*) AS n",
+    # Every relationship of a map starts at one of its nodes: outgoing ones, each met once.
+    while session.run(f"MATCH (:`{marker}`)-[r]->() WITH r LIMIT $limit DELETE r RETURN count(*) AS n",
                       limit=batch).single(strict=True)["n"]:
         pass
     deleted = 0
@@ -109,8 +111,8 @@ class _Steps:
             raise RuntimeError(f"load interrupted on purpose after {self.batches} batches")
 
 
-def stage_map(session: neo4j.Session, rows: Rows, checksum: str, version: str, step: _Steps,
-              batch: int = BATCH) -> None:
+def stage_map(session: neo4j.Session, rows: Rows, checksum: str | Callable[[], str], version: str,
+              step: _Steps, batch: int = BATCH) -> None:
     """Write the new map as staged nodes and relationships, committing batch by batch."""
     element: dict[tuple[Label, str], str] = {}
     for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
@@ -138,7 +140,7 @@ def stage_map(session: neo4j.Session, rows: Rows, checksum: str, version: str, s
     counts = rows.counts()
     session.run(
         f"CREATE (m:`{STAGING}`) SET m = $props, m._kind = $kind",
-        props={"id": "map", "checksum": checksum, "version": version,
+        props={"id": "map", "checksum": checksum if isinstance(checksum, str) else checksum(), "version": version,
                "count_keys": list(counts), "count_values": list(counts.values())},
         kind=_kind((Label.map_info,)),
     ).consume()
@@ -158,15 +160,18 @@ def swap(tx: neo4j.Transaction, kinds: list[tuple[Label, ...]]) -> None:
 def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
          progress: Progress | None = None, batch: int = BATCH, fail_after: int | None = None) -> LoadResult:
     """Stage the map, swap it in atomically, remove the previous one."""
-    checksum = rows_checksum(rows)
     total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
     step = _Steps(total, progress, fail_after)
-    with driver.session(database=database) as session:
+    # The checksum is needed only once everything is staged: it is computed while the server writes.
+    with ThreadPoolExecutor(1, thread_name_prefix="dataflows-checksum") as pool, \
+            driver.session(database=database) as session:
+        pending = pool.submit(rows_checksum, rows)
         ensure_schema(session)
         # What an interrupted load left behind: never visible, removed first.
         _delete_marked(session, STAGING, batch)
         _delete_marked(session, RETIRED, batch)
-        stage_map(session, rows, checksum, version, step, batch)
+        stage_map(session, rows, pending.result, version, step, batch)
+        checksum = pending.result()
         if progress is not None:
             progress("switching to the new map", step.done, total)
         with session.begin_transaction() as tx:

@@ -78,9 +78,16 @@ class _Citations:
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
         self.seen: set[str] = set()
+        # Citation dicts are often shared between records: hash each object once. The dict is kept
+        # alongside its id so that a recycled object id can never be mistaken for it.
+        self._ids: dict[int, tuple[dict[str, Any], str]] = {}
 
     def node(self, c: dict[str, Any]) -> str:
+        hit = self._ids.get(id(c))
+        if hit is not None and hit[0] is c:
+            return hit[1]
         cid = citation_id(c)
+        self._ids[id(c)] = (c, cid)
         if cid not in self.seen:
             self.seen.add(cid)
             self.rows.add_node((Label.citation,), {
@@ -180,7 +187,8 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
         start = NODE_LABELS[g.nodes[u]["kind"]][0]
         end = NODE_LABELS[g.nodes[v]["kind"]][0]
         ekey = str(key)
-        props = {"key": ekey}
+        # A flow's key is its id (``f.id``); other relationships keep theirs as ``key``.
+        props = {} if kind == "flow" and ekey == a.get("id") else {"key": ekey}
         if kind == "flow":
             period = a.get("period") or {}
             lb = a.get("legal_basis") or {"status": "unknown"}
@@ -242,21 +250,24 @@ def canonical(nodes: Iterator[tuple[list[str], dict[str, Any]]],
     digest = hashlib.sha256()
 
     def norm(v: Any) -> Any:
-        if isinstance(v, float) and v.is_integer():
+        if type(v) is float and v.is_integer():
             return int(v)
         if isinstance(v, (list, tuple)):
-            return [norm(x) for x in v]
+            return [norm(x) for x in v] if any(type(x) is float or isinstance(x, (list, tuple)) for x in v) else v
         return v
 
+    def props(p: dict[str, Any]) -> dict[str, Any]:
+        return {k: norm(v) for k, v in p.items()}  # key order: json.dumps sorts
+
     items = sorted(
-        json.dumps([sorted(lbls), {k: norm(v) for k, v in sorted(p.items())}], sort_keys=True, ensure_ascii=False)
+        json.dumps([sorted(lbls), props(p)], sort_keys=True, ensure_ascii=False)
         for lbls, p in nodes
     )
     for line in items:
         digest.update(line.encode())
         digest.update(b"\n")
     items = sorted(
-        json.dumps([t, a, b, {k: norm(v) for k, v in sorted(p.items())}], sort_keys=True, ensure_ascii=False)
+        json.dumps([t, a, b, props(p)], sort_keys=True, ensure_ascii=False)
         for t, a, b, p in rels
     )
     digest.update(b"--\n")
