@@ -13,8 +13,9 @@ Python. Query plans are compiled beforehand on a small map, so the times do
 not include planning. Each question has a time limit (``--timeout``); past it
 the server stops the query and the result says so.
 
-Purpose drift is asked with ``--drift-limit`` records of each kind (the counts
-are always complete): the full list at these sizes is millions of records.
+Purpose drift and missing firewalls are asked with ``--limit`` records of each
+kind (the counts are always complete): at these sizes the full lists are
+millions of drift records and hundreds of thousands of firewall pairs.
 
 Up to ``--compare-up-to`` flows, the same questions are also answered by the
 embedded engine, timed, and the rendered JSON of both compared (``same``).
@@ -90,9 +91,9 @@ def questions(drift_limit: int) -> list[tuple[str, Callable[[Neo4jAnalyses], Rep
          lambda g: _embedded_drift(g, drift_limit)),
         ("creep-scope",
          lambda db: creep.report(None, db.scope()), lambda g: creep.report(None, creep.scope(g))),
-        ("missing-firewalls",
-         lambda db: firewalls.report(firewall_result(db.firewalls())),
-         lambda g: firewalls.report(firewalls.firewalls(g))),
+        (f"missing-firewalls (counts, first {drift_limit} pairs)",
+         lambda db: firewalls.report(firewall_result(db.firewalls(limit=drift_limit))),
+         lambda g: _embedded_firewalls(g, drift_limit)),
         ("safeguard-gaps",
          lambda db: safeguards.report(db.safeguards()), lambda g: safeguards.report(safeguards.safeguards(g))),
         ("transparency-register",
@@ -109,6 +110,17 @@ def _embedded_drift(g: Any, limit: int) -> Report:
             return result.to_dict(limit=limit)
 
     return creep.report(Limited())  # type: ignore[arg-type]
+
+
+def _embedded_firewalls(g: Any, limit: int) -> Report:
+    """The embedded firewall report limited as the Neo4j one is."""
+    result = firewalls.firewalls(g)
+
+    class Limited:
+        def to_dict(self) -> dict[str, Any]:
+            return result.to_dict(limit=limit)
+
+    return firewalls.report(Limited())  # type: ignore[arg-type]
 
 
 def size_of(report: Report) -> dict[str, Any]:
@@ -155,7 +167,7 @@ def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str
         gc.collect()
     db = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher", timeout=args.timeout)
     res["analyses"] = []
-    for name, ask, ask_embedded in questions(args.drift_limit):
+    for name, ask, ask_embedded in questions(args.limit):
         secs, report, status = timed(lambda ask=ask: ask(db))
         row: dict[str, Any] = {"analysis": name, "seconds": round(secs, 2), "status": status,
                                "under_target": status == "ok" and secs < TARGET_S}
@@ -180,7 +192,8 @@ def main() -> None:
     ap.add_argument("--heap", default="12g", help="Neo4j max heap")
     ap.add_argument("--pagecache", default="4g", help="Neo4j page cache")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds each question may take")
-    ap.add_argument("--drift-limit", type=int, default=1000, help="violation and gap records built by creep-drift")
+    ap.add_argument("--limit", type=int, default=1000,
+                    help="records of each kind detailed by creep-drift and missing-firewalls")
     ap.add_argument("--compare-up-to", type=int, default=100000, help="largest size also run on the embedded engine")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "cypher_analyses.json"))
     args = ap.parse_args()
@@ -188,7 +201,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "neo4j": {"heap": args.heap, "pagecache": args.pagecache, "timeout_s": args.timeout},
-        "target_s": TARGET_S, "drift_limit": args.drift_limit, "results": [],
+        "target_s": TARGET_S, "limit": args.limit, "results": [],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +211,7 @@ def main() -> None:
             # Compile every query's plan on a small map first: the timings are of running, not planning.
             loader.load(drv, "neo4j", graph_rows(synth.generate(2000, seed=99)), version="bench")
             warm = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher")
-            for _, ask, _ in questions(args.drift_limit):
+            for _, ask, _ in questions(args.limit):
                 ask(warm)
             for size in sizes:
                 results["results"].append(one_size(drv, size, args))

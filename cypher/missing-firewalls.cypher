@@ -1,11 +1,12 @@
 // name: missing-firewalls
 // title: Missing firewalls between public services and immigration enforcement
-// description: Every (public service, enforcement party) pair joined by a route of qualifying flows with no barrier: missing when some route has every firewall absent; unknown-barrier when not, but some route has every firewall absent or unknown. A public service is an agency in one of public_sectors, or a system such an agency operates or owns; an enforcement party likewise with enforcement_sectors. For each pair: a witness route (shortest; from the origin towards the target each hop goes to the party one step nearer the target with the smallest id, then the smallest flow id) and the cut flows — the flows on every route of the kind of the pair, where one firewall would cut them all (for missing pairs also those on every absent-or-unknown route). One row: the sectors, the origins and enforcement parties, and the pairs sorted by origin then target. The same answer as 'dataflows firewalls' (dataflows.analyses.firewalls).
+// description: Every (public service, enforcement party) pair joined by a route of qualifying flows with no barrier: missing when some route has every firewall absent; unknown-barrier when not, but some route has every firewall absent or unknown. A public service is an agency in one of public_sectors, or a system such an agency operates or owns; an enforcement party likewise with enforcement_sectors. For each pair: a witness route (shortest; from the origin towards the target each hop goes to the party one step nearer the target with the smallest id, then the smallest flow id) and the cut flows — the flows on every route of the kind of the pair, where one firewall would cut them all (for missing pairs also those on every absent-or-unknown route). One row: the sectors, the origins and enforcement parties, the number of pairs of each kind, and the pairs sorted by origin then target (the first limit of each kind, when given). The same answer as 'dataflows firewalls' (dataflows.analyses.firewalls).
 // param: public_sectors (list, default health,education,housing,labour_inspection,welfare,local_government,victim_support,police) Public-service sectors (the UN Special Rapporteur's, with welfare, local government, victim support and police).
 // param: enforcement_sectors (list, default immigration_enforcement,border_agency) Migration-control sectors.
 // param: category (string) Only flows carrying this data category or a narrower one.
 // param: min_confidence (string) Only flows with at least one citation this sure: low, medium or high.
 // param: as_of (date) Only flows, systems and operator relations in force that day.
+// param: limit (int) At most this many pairs of each kind detailed (default: all); the counts are always complete.
 // mode: read
 //
 // How: for each enforcement party, two level-by-level breadth-first searches run backwards from it
@@ -83,7 +84,22 @@ OPTIONAL CALL (origins, targets, wanted, strong, parties) {
   UNWIND [e IN regions[0] WHERE e.n IN origins | {kind: 'missing', o: e.n, path: e.path}]
        + [e IN regions[1] WHERE e.n IN origins AND NOT e.n IN confirmed
           | {kind: 'unknown-barrier', o: e.n, path: e.path}] AS pair
-  WITH t, pair.kind AS kind, pair.o AS o, pair.path AS path,
+  RETURN pair.kind AS kind, pair.o AS o, t, pair.path AS path
+}
+// Every pair, by origin then target; the first $limit (default all) of each kind are detailed.
+WITH origins, targets, wanted, strong, kind, o, t, path
+ORDER BY o.id, t.id
+WITH origins, targets, wanted, strong,
+     collect(CASE kind WHEN 'missing' THEN {kind: kind, o: o, t: t, path: path} END) AS missing,
+     collect(CASE kind WHEN 'unknown-barrier' THEN {kind: kind, o: o, t: t, path: path} END) AS unknown_barrier
+WITH origins, targets, wanted, strong, size(missing) AS n_missing, size(unknown_barrier) AS n_unknown,
+     CASE WHEN $limit IS NULL THEN missing ELSE missing[..$limit] END
+     + CASE WHEN $limit IS NULL THEN unknown_barrier ELSE unknown_barrier[..$limit] END AS shown
+// One row per pair shown, so that what each pair looks up sees only that pair.
+UNWIND CASE WHEN shown = [] THEN [null] ELSE shown END AS pair
+OPTIONAL CALL (pair, wanted, strong) {
+  WITH pair WHERE pair IS NOT NULL
+  WITH pair.kind AS kind, pair.o AS o, pair.t AS t, pair.path AS path,
        CASE pair.kind WHEN 'missing' THEN ['absent'] ELSE ['absent', 'unknown'] END AS allowed
   // A witness hop is a cut flow when no route of the kind of the pair avoids it (for missing pairs,
   // also tested against every absent-or-unknown route).
@@ -102,8 +118,8 @@ OPTIONAL CALL (origins, targets, wanted, strong, parties) {
              AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                         WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
          )+(t) } | cut.id]] AS cuts
-  RETURN kind, o.id AS origin, o.name AS origin_label, t.id AS target, t.name AS target_label,
-         {length: size(path), flows: [f IN path | f.id], hops: [f IN path | {
+  WITH kind, path, cuts, {origin: o.id, origin_label: o.name, target: t.id, target_label: t.name, kind: kind} AS ends
+  RETURN ends {.*, witness: {length: size(path), flows: [f IN path | f.id], hops: [f IN path | {
              flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
              to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
              purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
@@ -121,19 +137,16 @@ OPTIONAL CALL (origins, targets, wanted, strong, parties) {
                RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
                        locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
                        confidence: c.confidence, note: c.note} ORDER BY i }
-           }]} AS witness,
-         COLLECT { UNWIND cuts[0] AS id RETURN id ORDER BY id } AS cut_flows,
-         CASE kind WHEN 'missing' THEN COLLECT { UNWIND cuts[1] AS id RETURN id ORDER BY id } END AS cut_flows_unbarred
+           }]},
+           cut_flows: COLLECT { UNWIND cuts[0] AS id RETURN id ORDER BY id }} AS record,
+         CASE kind WHEN 'missing' THEN COLLECT { UNWIND cuts[1] AS id RETURN id ORDER BY id } END AS unbarred
 }
-WITH origins, targets, kind, origin, origin_label, target, target_label, witness, cut_flows, cut_flows_unbarred
-ORDER BY origin, target
-WITH origins, targets,
-     collect(CASE kind WHEN 'missing' THEN {
-       origin: origin, origin_label: origin_label, target: target, target_label: target_label, kind: kind,
-       witness: witness, cut_flows: cut_flows, cut_flows_unbarred: cut_flows_unbarred} END) AS missing,
-     collect(CASE kind WHEN 'unknown-barrier' THEN {
-       origin: origin, origin_label: origin_label, target: target, target_label: target_label, kind: kind,
-       witness: witness, cut_flows: cut_flows} END) AS unknown_barrier
+WITH origins, targets, n_missing, n_unknown,
+     collect(CASE WHEN record IS NOT NULL THEN
+       CASE record.kind WHEN 'missing' THEN record {.*, cut_flows_unbarred: unbarred} ELSE record END END) AS records
+WITH origins, targets, n_missing, n_unknown,
+     [r IN records WHERE r.kind = 'missing'] AS missing, [r IN records WHERE r.kind = 'unknown-barrier'] AS unknown_barrier
 RETURN COLLECT { UNWIND $public_sectors AS x RETURN DISTINCT x ORDER BY x } AS public_sectors,
        COLLECT { UNWIND $enforcement_sectors AS x RETURN DISTINCT x ORDER BY x } AS enforcement_sectors,
-       [p IN origins | p.id] AS origins, [p IN targets | p.id] AS enforcement_parties, missing, unknown_barrier
+       [p IN origins | p.id] AS origins, [p IN targets | p.id] AS enforcement_parties,
+       {missing: n_missing, unknown_barrier: n_unknown} AS counts, missing, unknown_barrier

@@ -403,3 +403,16 @@ def test_drift_limit_same_records_on_both_engines(server_driver: neo4j.Driver, d
     assert want["counts"]["violations"] > 7 and want["counts"]["gaps"] > 7
     assert len(got["violations"]) == min(limit, want["counts"]["violations"])
     assert got == want
+
+
+@pytest.mark.parametrize("limit", [0, 1, 7, 10_000])
+def test_firewall_limit_same_pairs_on_both_engines(server_driver: neo4j.Driver, db: Neo4jAnalyses,
+                                                   limit: int) -> None:
+    """``limit`` details the first pairs of each kind, in the same order, and keeps the counts complete."""
+    g = synthetic_graph()
+    ensure_loaded(server_driver, g)
+    want = firewalls.firewalls(g).to_dict(limit=limit)
+    got = db.firewalls(limit=limit).to_dict()
+    assert want["counts"]["missing"] > 7 and want["counts"]["unknown-barrier"] > 7
+    assert len(got["missing"]) == min(limit, want["counts"]["missing"])
+    assert got == want

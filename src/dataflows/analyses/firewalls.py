@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .. import schema as s
 from .index import (
@@ -74,6 +75,7 @@ from .index import (
     flow_index,
     party_sectors,
     paused_gc,
+    slot_ranges,
 )
 from .render import Report, Table, route_text
 
@@ -163,8 +165,8 @@ class FirewallResult:
             out["cut_flows_unbarred"] = [index.flow_ids[f] for f in self.unbarred[t].cut(o)]
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready result."""
+    def to_dict(self, *, limit: int | None = None) -> dict[str, Any]:
+        """The JSON-ready result (at most *limit* pairs of each kind detailed, when given; counts complete)."""
         nodes = self.index.nodes
         return {
             "public_sectors": sorted(self.public_sectors),
@@ -172,8 +174,9 @@ class FirewallResult:
             "origins": [nodes[o] for o in self.origins],
             "enforcement_parties": [nodes[t] for t in self.targets],
             "counts": {MISSING: len(self.kind_pairs(MISSING)), UNKNOWN_BARRIER: len(self.kind_pairs(UNKNOWN_BARRIER))},
-            "missing": [self.record(o, t, MISSING) for o, t in self.kind_pairs(MISSING)],
-            "unknown_barrier": [self.record(o, t, UNKNOWN_BARRIER) for o, t in self.kind_pairs(UNKNOWN_BARRIER)],
+            "missing": [self.record(o, t, MISSING) for o, t in self.kind_pairs(MISSING)[:limit]],
+            "unknown_barrier": [self.record(o, t, UNKNOWN_BARRIER)
+                                for o, t in self.kind_pairs(UNKNOWN_BARRIER)[:limit]],
             "as_of": self.index.day.isoformat() if self.index.day else None,
         }
 
@@ -236,18 +239,11 @@ def firewalls(
 def barrier_masks(index: FlowIndex, flt: FlowFilter) -> tuple[bytearray, bytearray]:
     """``(absent, unbarred)`` masks: qualifying flows whose firewall is absent / not present."""
     base = index.mask(flt)
-    fw = index.firewall
-    absent = bytearray(index.n_flows)
-    unbarred = bytearray(index.n_flows)
-    for f in range(index.n_flows):
-        if base is not None and not base[f]:
-            continue
-        code = fw[f]
-        if code != PRESENT:
-            unbarred[f] = 1
-            if code == ABSENT:
-                absent[f] = 1
-    return absent, unbarred
+    fw = np.frombuffer(index.firewall, dtype=np.uint8)
+    ok = np.ones(index.n_flows, dtype=np.bool_) if base is None else np.frombuffer(base, dtype=np.uint8) != 0
+    absent = ok & (fw == ABSENT)
+    unbarred = ok & (fw != PRESENT)
+    return bytearray(absent.tobytes()), bytearray(unbarred.tobytes())
 
 
 def firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt: FlowFilter = NO_FILTER,
@@ -261,19 +257,23 @@ def firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt: 
 def _firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt: FlowFilter,
                   public_sectors: frozenset[str], enforcement_sectors: frozenset[str]) -> FirewallResult:
     absent_mask, unbarred_mask = barrier_masks(index, flt)
+    # The searches run backwards, reading flows in in_flows order: the masks are put in that order.
+    absent_in = index.slot_mask(absent_mask, reverse=True)
+    unbarred_in = index.slot_mask(unbarred_mask, reverse=True)
+    scratch = _Scratch(index)
     origin_set = set(origins)
     pairs: list[tuple[int, int, str]] = []
     absent: dict[int, Region] = {}
     unbarred: dict[int, Region] = {}
     for t in targets:
-        ra = Region(*index.bfs(t, absent_mask, reverse=True))
-        ru = Region(*index.bfs(t, unbarred_mask, reverse=True))
+        ra = Region(*index.bfs_slots(t, absent_in, reverse=True))
+        ru = Region(*index.bfs_slots(t, unbarred_in, reverse=True))
         found_a = [o for o in ra.dist if o in origin_set and o != t]
         found_u = [o for o in ru.dist if o in origin_set and o != t and o not in ra.dist]
         if found_a:
-            _postdominators(index, t, ra, absent_mask)
+            _postdominators(scratch, t, ra, absent_in)
         if found_a or found_u:
-            _postdominators(index, t, ru, unbarred_mask)
+            _postdominators(scratch, t, ru, unbarred_in)
         absent[t], unbarred[t] = ra, ru
         pairs += [(o, t, MISSING) for o in found_a]
         pairs += [(o, t, UNKNOWN_BARRIER) for o in found_u]
@@ -282,7 +282,17 @@ def _firewalls_on(index: FlowIndex, origins: list[int], targets: list[int], flt:
                           frozenset(public_sectors), frozenset(enforcement_sectors))
 
 
-def _postdominators(index: FlowIndex, t: int, region: Region, allowed: bytearray) -> None:
+class _Scratch:
+    """The index's backward adjacency as numpy columns, and a reusable party → local number map."""
+
+    def __init__(self, index: FlowIndex) -> None:
+        self.in_ptr = np.frombuffer(index.in_ptr, dtype=np.int32).astype(np.int64)
+        self.in_flows = np.frombuffer(index.in_flows, dtype=np.int32)
+        self.in_src = np.frombuffer(index.in_src, dtype=np.int32)
+        self.local = np.full(index.n_nodes, -1, dtype=np.int64)  # reset after each use
+
+
+def _postdominators(scratch: _Scratch, t: int, region: Region, allowed_in: bytes | None) -> None:
     """Fill ``region``'s post-dominator tree, rooted at *t*.
 
     Each flow is a node of its own between its sender and recipient, so the
@@ -290,43 +300,51 @@ def _postdominators(index: FlowIndex, t: int, region: Region, allowed: bytearray
     Cooper–Harvey–Kennedy: iterate ``idom(u) = intersect(u's onward
     flow-nodes)`` in reverse post-order of a depth-first search run backwards
     from *t*, until nothing changes. Tree nodes are renumbered locally
-    (parties ``0…k-1``, flow-nodes ``k…``) so the loops index lists.
+    (parties ``0…k-1`` in the order the search reached them, flow-nodes
+    ``k…`` grouped by recipient, then in in_flows order) so the loops index
+    lists. *allowed_in* is the flow mask in in_flows order
+    (:meth:`FlowIndex.slot_mask`).
     """
-    in_ptr, in_flows, src = index.in_ptr, index.in_flows, index.src
-    local = {v: i for i, v in enumerate(region.dist)}
-    k = len(local)
-    flows: list[int] = []
-    e_src: list[int] = []
-    e_dst: list[int] = []
-    back: list[list[int]] = [[] for _ in range(k)]  # party → flow-nodes into it (the reversed graph's children)
-    for v, i in local.items():
-        kids = back[i]
-        for f in in_flows[in_ptr[v]:in_ptr[v + 1]]:
-            if allowed[f]:
-                s = local.get(src[f])
-                if s is not None:
-                    kids.append(k + len(flows))
-                    flows.append(f)
-                    e_src.append(s)
-                    e_dst.append(i)
-    onward: list[list[int]] = [[] for _ in range(k)]  # party → its flow-nodes inside the region
-    for j, s in enumerate(e_src):
-        onward[s].append(j)
+    parties = np.fromiter(region.dist, dtype=np.int64, count=len(region.dist))
+    k = parties.size
+    loc = scratch.local
+    loc[parties] = np.arange(k, dtype=np.int64)
+    # The flows inside the region, numpy-wise: the in-slots of its parties (in local order), allowed,
+    # from a party of the region.
+    slots = slot_ranges(scratch.in_ptr, parties)
+    if allowed_in is not None:
+        slots = slots[np.frombuffer(allowed_in, dtype=np.uint8)[slots] != 0]
+    senders = loc[scratch.in_src[slots]]
+    inside = senders >= 0
+    slots, senders = slots[inside], senders[inside]
+    recipients = np.searchsorted(scratch.in_ptr, slots, side="right") - 1
+    e_dst_np = loc[recipients]
+    loc[parties] = -1
+    flows: list[int] = scratch.in_flows[slots].tolist()
+    e_src: list[int] = senders.tolist()
+    e_dst: list[int] = e_dst_np.tolist()
+    # Flow-nodes into each party are consecutive (grouped by recipient, in local order): back_ptr.
+    back_ptr: list[int] = np.searchsorted(e_dst_np, np.arange(k + 1)).tolist()
+    # Each party's flow-nodes inside the region (as j, flow-node k + j), ascending.
+    onward_order = np.argsort(senders, kind="stable")
+    onward_j: list[int] = onward_order.tolist()
+    onward_ptr: list[int] = np.searchsorted(senders[onward_order], np.arange(k + 1)).tolist()
+    del slots, senders, inside, recipients, e_dst_np, onward_order
     # Post-order numbers of a depth-first search backwards from t over parties and flow-nodes.
     total = k + len(flows)
     order = [-1] * total
     seen = bytearray(total)
-    root = local[t]
+    root = int(np.flatnonzero(parties == t)[0])
     seen[root] = 1
     count = 0
     stack: list[tuple[int, int]] = [(root, 0)]
     while stack:
         x, i = stack[-1]
         if x < k:
-            kids = back[x]
-            if i < len(kids):
+            e = back_ptr[x] + i
+            if e < back_ptr[x + 1]:
                 stack[-1] = (x, i + 1)
-                e = kids[i]
+                e += k
                 if not seen[e]:
                     seen[e] = 1
                     stack.append((e, 0))
@@ -352,7 +370,7 @@ def _postdominators(index: FlowIndex, t: int, region: Region, allowed: bytearray
         skipped = False
         for u in rpo:
             new = -1
-            for j in onward[u]:
+            for j in onward_j[onward_ptr[u]:onward_ptr[u + 1]]:
                 v = e_dst[j]
                 if idom[v] < 0:
                     skipped = True
@@ -374,7 +392,8 @@ def _postdominators(index: FlowIndex, t: int, region: Region, allowed: bytearray
                 changed = True
         if not skipped:
             break
-    region.local, region.idom, region.flows = local, idom, flows
+    region.local = dict(zip(parties.tolist(), range(k), strict=True))
+    region.idom, region.flows = idom, flows
 
 
 def report(result: FirewallResult) -> Report:

@@ -72,9 +72,12 @@ class FirewallAnswer:
 
     data: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready result."""
-        return self.data
+    def to_dict(self, *, limit: int | None = None) -> dict[str, Any]:
+        """The JSON-ready result (at most *limit* pairs of each kind, when given)."""
+        if limit is None:
+            return self.data
+        return {**self.data, "missing": self.data["missing"][:limit],
+                "unknown_barrier": self.data["unknown_barrier"][:limit]}
 
 
 def drift_result(answer: DriftAnswer) -> creep.DriftResult:
@@ -257,18 +260,23 @@ class Neo4jAnalyses:
 
     def firewalls(self, *, public_sectors: Iterable[str] = firewalls.PUBLIC_SERVICE_SECTORS,
                   enforcement_sectors: Iterable[str] = firewalls.ENFORCEMENT_SECTORS,
-                  flt: FlowFilter = NO_FILTER, day: dt.date | None = None) -> FirewallAnswer:
-        """Missing firewalls as :meth:`dataflows.analyses.firewalls.FirewallResult.to_dict` gives them."""
+                  flt: FlowFilter = NO_FILTER, day: dt.date | None = None,
+                  limit: int | None = None) -> FirewallAnswer:
+        """Missing firewalls as :meth:`dataflows.analyses.firewalls.FirewallResult.to_dict` gives them.
+
+        With *limit*, only the first *limit* pairs of each kind are detailed (the counts are complete).
+        """
         known = [x.value for x in s.Sector]
         pub = sorted({check_name(x, known, "sector") for x in public_sectors})
         enf = sorted({check_name(x, known, "sector") for x in enforcement_sectors})
         self._check_filter(flt)
         row = self.run("missing-firewalls", public_sectors=pub, enforcement_sectors=enf, category=flt.category,
-                       min_confidence=flt.min_confidence, as_of=_day(day))[0]
+                       min_confidence=flt.min_confidence, as_of=_day(day), limit=limit)[0]
         return FirewallAnswer({
             "public_sectors": row["public_sectors"], "enforcement_sectors": row["enforcement_sectors"],
             "origins": row["origins"], "enforcement_parties": row["enforcement_parties"],
-            "counts": {firewalls.MISSING: len(row["missing"]), firewalls.UNKNOWN_BARRIER: len(row["unknown_barrier"])},
+            "counts": {firewalls.MISSING: row["counts"]["missing"],
+                       firewalls.UNKNOWN_BARRIER: row["counts"]["unknown_barrier"]},
             "missing": row["missing"], "unknown_barrier": row["unknown_barrier"], "as_of": _day(day),
         })
 
