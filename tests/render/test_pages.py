@@ -228,6 +228,26 @@ def test_cli_render_commands(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "index.html").is_file()
 
 
+def test_cli_render_site_replaces_the_whole_folder(tmp_path: Path) -> None:
+    """Rendering again leaves no page of the older site; a folder of other files is refused, untouched."""
+    base = ["-d", str(VALID), "--sources-dir", str(TEXTS)]
+    site = tmp_path / "site"
+    assert runner.invoke(app, ["render", "site", *base, "-o", str(site)]).exit_code == 0
+    first = sorted(p.name for p in site.rglob("*"))
+    (site / "firewall-999-gone.html").write_text("stale", encoding="utf-8")
+    again = runner.invoke(app, ["render", "site", *base, "-o", str(site)])
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in site.rglob("*")) == first
+    assert not any(p.name.startswith(".site") for p in tmp_path.iterdir())  # no temporary folder left
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me", encoding="utf-8")
+    refused = runner.invoke(app, ["render", "site", *base, "-o", str(other)])
+    assert refused.exit_code == 1
+    assert "not a dataflows site" in refused.output and "Traceback" not in refused.output
+    assert sorted(p.name for p in other.iterdir()) == ["mine.txt"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["ego", "police-x"], "unknown party 'police-x'; did you mean police-a?"),
     (["view", "mapp"], "unknown view 'mapp'"),

@@ -16,6 +16,7 @@ from .. import __version__, settings
 from ..dataset import load
 from ..errors import OutputError
 from ..graph import as_of, build
+from ..publish import write_atomically
 from ..render import views as v
 from ..render.findings import Findings, findings
 from ..render.page import AGGREGATE_ABOVE, render_page, too_large, write_page
@@ -176,15 +177,25 @@ def site(
     """Write every standard view, the reports as HTML and an index into a folder.
 
     The main job ('dataflows build') writes the same site into build/site with the reports and downloads beside it;
-    this command is for re-rendering pages alone.
+    this command is for re-rendering pages alone. The folder is replaced as a whole (written beside it, then
+    swapped in), so no page of an older site lingers; a folder that holds other files is refused.
 
     Exit codes: 0 written; 1 not written; 2 invalid data or options.
     """
     with handled():
         g = _graph(data_dir, sources_dir, strict, as_of_)
         target = folder if folder is not None else settings.out_dir() / "site"
+        if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+            raise OutputError(f"{target} holds files that are not a dataflows site; the site replaces the whole "
+                              "folder, so choose a new or empty --out")
+        files: list[str] = []
+
+        def fill(tmp: Path) -> None:
+            files.extend(write_site(g, tmp, version=__version__, data_date=data_date or default_data_date(g)))
+
         try:
-            files = write_site(g, target, version=__version__, data_date=data_date or default_data_date(g))
+            # Written into a fresh folder, then swapped in: no half-written site, no pages left from an older one.
+            write_atomically(target, fill)
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}; choose another --out") from None
     out.print(f"wrote {len(files)} files to {target}; open {target / 'index.html'} in a browser.", markup=False)
