@@ -40,7 +40,7 @@ bench: install-test test-deps  ## run every benchmark at its default sizes (see 
 	$(BIN)/python benchmarks/bench_analyses.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_neo4j_load.py
-	if [ -f benchmarks/bench_cypher_analyses.py ]; then $(BIN)/python benchmarks/bench_cypher_analyses.py; fi
+	$(BIN)/python benchmarks/bench_cypher_analyses.py
 
 clean:  ## remove build output and caches (not .venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache test-artifacts
