@@ -48,6 +48,14 @@ relaxed once per *batch* of purposes arriving together rather than once per
 purpose: O(K·(V + E)) in the worst case for K purposes, and close to O(V + E)
 on real maps. No path is enumerated.
 
+The search runs a level at a time on numpy columns: the flows of the level's
+frontier parties in adjacency order (``out_flows``, senders ascending, flows
+ascending within a sender — the order the definition relaxes them in), bit sets
+as rows of 64-bit words (as many words as K needs). The flow by which a
+purpose first reaches a party is the first flow of the level, in that order,
+carrying it there, found per purpose with ``np.minimum.at``; so the witness
+tie-break is the one a flow-by-flow search gives.
+
 **Scope expansion** (:func:`scope`): the ``scope_changes`` of every system,
 sorted by date (earliest day the partial date may mean; unknown dates last),
 then dimension, then description; systems sorted by id.
@@ -56,11 +64,15 @@ then dimension, then description; systems sorted by id.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
 from .. import schema as s
 from .index import (
@@ -72,6 +84,7 @@ from .index import (
     flow_index,
     hierarchy,
     paused_gc,
+    slot_ranges,
     sources_of,
 )
 from .render import Report, Table, hop_sources, route_text, source_refs
@@ -153,6 +166,8 @@ class Origins:
         self.categories = hierarchy(g, "data_category")
         self._holds: dict[str, list[tuple[str, str, list[dict[str, Any]]]]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        self._held: dict[tuple[str, str], frozenset[str]] = {}
+        self._match: dict[tuple[str, str], bool] = {}
 
     def holds(self, system: str) -> list[tuple[str, str, list[dict[str, Any]]]]:
         """``(category, purpose, citations)`` of every ``holds`` edge of *system*."""
@@ -166,21 +181,35 @@ class Origins:
         return got
 
     def _matches(self, a: str, b: str) -> bool:
-        return a == b or self.categories.is_under(a, b) or self.categories.is_under(b, a)
+        key = (a, b)
+        got = self._match.get(key)
+        if got is None:
+            got = self._match[key] = a == b or self.categories.is_under(a, b) or self.categories.is_under(b, a)
+        return got
 
     def of(self, sender: str, attrs: dict[str, Any]) -> frozenset[str]:
         """The origin purposes of a flow from *sender* with attributes *attrs*."""
         if attrs.get("collected_for") is not None:
             return frozenset({_norm(attrs["collected_for"])})
-        if self.g.nodes[sender].get("kind") != "system":
+        if self.g._node[sender].get("kind") != "system":
             return frozenset({UNKNOWN})
         cats = tuple(attrs.get("categories") or ())
         key = (sender, cats)
         got = self._cache.get(key)
         if got is None:
-            found = {p for c in cats for hc, p, _ in self.holds(sender) if self._matches(c, hc)}
+            found: set[str] = set()
+            for c in cats:
+                found |= self._held_for(sender, c)
             got = frozenset(found or {UNKNOWN})
             self._cache[key] = got
+        return got
+
+    def _held_for(self, sender: str, category: str) -> frozenset[str]:
+        """Purposes of *sender*'s ``holds`` edges whose category matches *category*."""
+        key = (sender, category)
+        got = self._held.get(key)
+        if got is None:
+            got = self._held[key] = frozenset(p for hc, p, _ in self.holds(sender) if self._matches(category, hc))
         return got
 
     def evidence(self, sender: str, attrs: dict[str, Any], purpose: str) -> dict[str, Any]:
@@ -352,126 +381,192 @@ def _drift(g: nx.MultiDiGraph, index: FlowIndex, flt: FlowFilter) -> DriftResult
     origins = Origins(g)
     m, n = index.n_flows, index.n_nodes
 
-    # Origin purpose sets, then one bit per purpose (in id order). Flows often share their
-    # category list and collected_for, so the sets are cached on those.
-    attrs, nodes, src, dst = index.flow_attrs, index.nodes, index.src, index.dst
-    sets: list[frozenset[str]] = []
-    uses: list[str] = []
-    cache: dict[tuple[Any, ...], frozenset[str]] = {}
+    # Per flow, a code for its use purpose Q and one for its set of origin purposes. The attribute
+    # dicts are read in flow-id order (usually the order they lie in memory), each value once, by
+    # C-level loops; everything else works on integer codes. Origin sets depend only on the
+    # collected_for value, or on the sender and the category list (the very list: they are often
+    # shared), so origins.of runs once per distinct combination.
+    attrs, nodes = index.flow_attrs, index.nodes
+    src = np.frombuffer(index.src, dtype=np.int32)
+    raw_uses = list(map(operator.methodcaller("get", "purpose"), attrs))
+    use_of = {raw: i for i, raw in enumerate(dict.fromkeys(raw_uses))}
+    uses = list(dict.fromkeys(_norm(raw) for raw in use_of))
+    use_of = {raw: uses.index(_norm(raw)) for raw in use_of}
+    use_codes = np.fromiter(map(use_of.__getitem__, raw_uses), dtype=np.int32, count=m)
+    del raw_uses
+    raw_cfs = list(map(operator.methodcaller("get", "collected_for"), attrs))
+    cf_of = {raw: i for i, raw in enumerate(dict.fromkeys(raw_cfs))}
+    cf_codes = np.fromiter(map(cf_of.__getitem__, raw_cfs), dtype=np.int64, count=m)
+    del raw_cfs
+    cat_ids = list(map(id, map(operator.methodcaller("get", "categories"), attrs)))
+    cat_of = {x: i for i, x in enumerate(dict.fromkeys(cat_ids))}
+    cat_codes = np.fromiter(map(cat_of.__getitem__, cat_ids), dtype=np.int64, count=m)
+    del cat_ids
+    # One key per origin combination: the collected_for code; else, for a system sender, (sender,
+    # category list) after them; else (an agency: unknown, whatever the categories) one more key.
+    no_cf = cf_of.get(None, -1)
+    node_attrs = g._node
+    is_system = np.fromiter((node_attrs[v].get("kind") == "system" for v in nodes), dtype=np.bool_, count=n)
+    keys = np.where(cf_codes != no_cf, cf_codes,
+                    np.where(is_system[src], len(cf_of) + 1 + src.astype(np.int64) * len(cat_of) + cat_codes,
+                             len(cf_of)))
+    del cf_codes, cat_codes
+    qualifying = np.ones(m, dtype=np.bool_) if allowed is None else np.frombuffer(allowed, np.uint8).view(np.bool_)
+    set_codes = np.zeros(m, dtype=np.int32)  # code 0: no origin purpose (the flow does not qualify)
     empty: frozenset[str] = frozenset()
-    for f in range(m):
-        a = attrs[f]
-        uses.append(_norm(a.get("purpose")))
-        if allowed is not None and not allowed[f]:
-            sets.append(empty)
-            continue
-        cf = a.get("collected_for")
-        key = (cf,) if cf is not None else (None, src[f], id(a.get("categories")))
-        got = cache.get(key)
-        if got is None:
-            got = cache[key] = origins.of(nodes[src[f]], a)
-        sets.append(got)
-    del cache
-    purposes = sorted(set().union(*set(sets))) if sets else []
+    sets: list[frozenset[str]] = [empty]
+    set_of: dict[frozenset[str], int] = {empty: 0}
+    flows = np.flatnonzero(qualifying)
+    if flows.size:
+        combos, first_flow, inverse = np.unique(keys[flows], return_index=True, return_inverse=True)
+        combo_codes = np.zeros(combos.size, dtype=np.int32)
+        for c, f in enumerate(flows[first_flow].tolist()):
+            st = origins.of(nodes[int(src[f])], attrs[f])
+            code = set_of.get(st)
+            if code is None:
+                code = set_of[st] = len(sets)
+                sets.append(st)
+            combo_codes[c] = code
+        set_codes[flows] = combo_codes[inverse.reshape(-1)]
+    del keys, flows, set_of
+    purposes = sorted(set().union(*sets))
     bit_of = {p: i for i, p in enumerate(purposes)}
-    set_bits: dict[frozenset[str], int] = {}
-    origin_bits: list[int] = []
-    for st in sets:
-        bits = set_bits.get(st)
-        if bits is None:
-            bits = 0
-            for p in st:
-                bits |= 1 << bit_of[p]
-            set_bits[st] = bits
-        origin_bits.append(bits)
-    del sets
+    words = max(1, -(-len(purposes) // 64))
+    set_bits = [sum(1 << bit_of[p] for p in st) for st in sets]
+    origin_bits: list[int] = _object_column(set_bits)[set_codes].tolist()
 
-    # Per flow, by its use purpose Q: which origin bits give a violation, a gap, an unassessed use.
-    by_use: dict[str, tuple[int, int, int, int, str]] = {}
-    use_masks: list[tuple[int, int, int, int, str]] = []
+    # Per use purpose Q: which origin bits give a violation, a gap, an unassessed use.
+    vms, gms, ums = [], [], []
     for q in uses:
-        got_q = by_use.get(q)
-        if got_q is None:
-            vm = gm = um = 0
-            for p, i in bit_of.items():
-                verdict = rules.verdict(p, q)[0]
-                if verdict == VIOLATION:
-                    vm |= 1 << i
-                elif verdict == GAP:
-                    gm |= 1 << i
-                elif verdict == UNASSESSED:
-                    um |= 1 << i
-            got_q = by_use[q] = (vm, gm, um, vm | gm | um, q)
-        use_masks.append(got_q)
-    del uses
+        vm = gm = um = 0
+        for p, i in bit_of.items():
+            verdict = rules.verdict(p, q)[0]
+            if verdict == VIOLATION:
+                vm |= 1 << i
+            elif verdict == GAP:
+                gm |= 1 << i
+            elif verdict == UNASSESSED:
+                um |= 1 << i
+        vms.append(vm)
+        gms.append(gm)
+        ums.append(um)
+    v_tab, g_tab, u_tab = _word_rows(vms, words), _word_rows(gms, words), _word_rows(ums, words)
+    any_tab = v_tab | g_tab | u_tab
+    set_tab = _word_rows(set_bits, words)
 
-    # Verdict bits per flow, in flat lists (a dict per hit costs more than 8 bytes per flow).
-    viol = [0] * m
-    gap = [0] * m
-    unassessed_masks: Counter[tuple[str, int]] = Counter()
+    # The search runs on the flows in out_flows order ("slots"): each level takes the slots of its
+    # frontier parties (ascending), which is the order the definition relaxes them in, and works on
+    # whole columns of slots at once. Verdict bits are kept per slot, as 64-bit words.
+    out_ptr = np.frombuffer(index.out_ptr, dtype=np.int32).astype(np.int64)
+    slot_flow = np.frombuffer(index.out_flows, dtype=np.int32)
+    slot_dst = np.frombuffer(index.out_dst, dtype=np.int32)
+    slot_src = np.repeat(np.arange(n, dtype=np.int32), np.diff(out_ptr))
+    slot_set = set_codes[slot_flow]
+    slot_use = use_codes[slot_flow]
+    del set_codes, use_codes
+    slot_ok = None if allowed is None else np.frombuffer(allowed, dtype=np.uint8)[slot_flow].view(np.bool_)
+    viol = np.zeros((m, words), dtype=np.uint64)
+    gap = np.zeros((m, words), dtype=np.uint64)
+    unassessed_counts = np.zeros((len(purposes), len(uses)), dtype=np.int64)
     compatible = 0
-    reached = [0] * n
-    log: list[tuple[int, int, int, int]] = []
-    delta: dict[int, int] = {}
-    out_ptr, out_flows = index.out_ptr, index.out_flows
-    # Level 1: the flows that establish origin purposes, senders and flows in id order.
-    for v in range(n):
-        for i in range(out_ptr[v], out_ptr[v + 1]):
-            f = out_flows[i]
-            bits = origin_bits[f]
-            if not bits:
-                continue
-            vm, gm, um, any_m, q = use_masks[f]
-            hit = bits & any_m
-            if hit:
-                viol[f] |= hit & vm
-                gap[f] |= hit & gm
-                if hit & um:
-                    unassessed_masks[(q, hit & um)] += 1
-            compatible += (bits & ~any_m).bit_count()
-            w = dst[f]
-            new = bits & ~reached[w]
-            if new:
-                reached[w] |= new
-                log.append((w, new, 1, f))
-                delta[w] = delta.get(w, 0) | new
-    # Further levels: each batch of purposes that reached a party at the previous level moves on.
-    level = 1
-    while delta:
-        level += 1
-        nxt: dict[int, int] = {}
-        for v in sorted(delta):
-            dm = delta[v]
-            for f in out_flows[out_ptr[v]:out_ptr[v + 1]]:
-                if allowed is not None and not allowed[f]:
-                    continue
-                mask = dm & ~origin_bits[f]  # purposes established at f itself were checked at level 1
-                if mask:
-                    vm, gm, um, any_m, q = use_masks[f]
-                    hit = mask & any_m
-                    if hit:
-                        viol[f] |= hit & vm
-                        gap[f] |= hit & gm
-                        if hit & um:
-                            unassessed_masks[(q, hit & um)] += 1
-                    compatible += (mask & ~any_m).bit_count()
-                w = dst[f]
-                new = dm & ~reached[w]
-                if new:
-                    reached[w] |= new
-                    log.append((w, new, level, f))
-                    nxt[w] = nxt.get(w, 0) | new
-        delta = nxt
-    violations = {f: x for f, x in enumerate(viol) if x}
-    gaps = {f: x for f, x in enumerate(gap) if x}
-    del viol, gap
+    reached = np.zeros((n, words), dtype=np.uint64)
+    first = np.full(n, m, dtype=np.int64)  # scratch: first slot (of a level) reaching each party
+    log_parts: list[tuple[NDArray[np.int32], NDArray[np.uint64], int, NDArray[np.int32]]] = []
 
+    # Level 1: the flows that establish origin purposes (every qualifying flow), senders and flows
+    # in id order; further levels: each batch of purposes that reached a party at the previous
+    # level moves on along the party's qualifying flows.
+    rows = np.flatnonzero(slot_set)
+    carried = set_tab[slot_set[rows]]  # the purposes each slot carries on to its recipient
+    checked = carried  # the purposes checked against the slot's use (not those established there)
+    level = 1
+    while rows.size:
+        u = slot_use[rows]
+        hit = checked & any_tab[u]
+        viol[rows] |= hit & v_tab[u]
+        gap[rows] |= hit & g_tab[u]
+        compatible += int(np.bitwise_count(checked & ~any_tab[u]).sum())
+        um_hit = hit & u_tab[u]
+        some = np.flatnonzero(um_hit.any(axis=1))
+        if some.size:
+            um_hit, u_some = um_hit[some], u[some]
+            for b in range(len(purposes)):
+                has = (um_hit[:, b >> 6] & np.uint64(1 << (b & 63))) != 0
+                if has.any():
+                    unassessed_counts[b] += np.bincount(u_some[has], minlength=len(uses))
+        # Which purposes first reach each recipient, and by which slot: for each (party, purpose),
+        # the first slot of the level that carries the purpose there.
+        w = slot_dst[rows]
+        cand = carried & ~reached[w]
+        new = np.zeros_like(cand)
+        for b in range(len(purposes)):
+            j, bit = b >> 6, np.uint64(1 << (b & 63))
+            pos = np.flatnonzero(cand[:, j] & bit)
+            if not pos.size:
+                continue
+            ws = w[pos]
+            np.minimum.at(first, ws, pos)
+            win = pos[first[ws] == pos]
+            first[ws] = m
+            new[win, j] |= bit
+        got = np.flatnonzero(new.any(axis=1))
+        if not got.size:
+            break
+        new, got_w = new[got], w[got]
+        log_parts.append((got_w, new, level, slot_flow[rows[got]]))
+        # The next frontier: parties that received new purposes, ascending; their slots in order.
+        delta = np.zeros((n, words), dtype=np.uint64)
+        np.bitwise_or.at(delta, got_w, new)
+        reached |= delta
+        frontier = np.flatnonzero(delta.any(axis=1))
+        rows = slot_ranges(out_ptr, frontier)
+        if slot_ok is not None:
+            rows = rows[slot_ok[rows]]
+        carried = delta[slot_src[rows]]
+        checked = carried & ~set_tab[slot_set[rows]]  # purposes established at the flow were checked at level 1
+        level += 1
+
+    log: list[tuple[int, int, int, int]] = []
+    for got_w, new, lvl, by in log_parts:
+        log += zip(got_w.tolist(), _word_ints(new), itertools.repeat(lvl), by.tolist())
+    violations, gaps = _by_flow(viol, slot_flow), _by_flow(gap, slot_flow)
+    del viol, gap
     unassessed: Counter[tuple[str, str]] = Counter()
-    for (q, mask), count in unassessed_masks.items():
-        for b in _bits(mask):
-            unassessed[(purposes[b], q)] += count
+    for b, q_code in zip(*np.nonzero(unassessed_counts), strict=True):
+        unassessed[(purposes[b], uses[q_code])] = int(unassessed_counts[b, q_code])
     return DriftResult(index, rules, origins, purposes, origin_bits, violations, gaps, unassessed, compatible,
                        log)
+
+
+def _object_column(values: list[int]) -> NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _word_rows(values: list[int], words: int) -> NDArray[np.uint64]:
+    """Python-int bit sets as rows of 64-bit words, least significant word first."""
+    out = np.zeros((len(values), words), dtype=np.uint64)
+    for i, x in enumerate(values):
+        for j in range(words):
+            out[i, j] = (x >> (64 * j)) & 0xFFFF_FFFF_FFFF_FFFF
+    return out
+
+
+def _word_ints(rows: NDArray[np.uint64]) -> list[int]:
+    """Rows of 64-bit words back to Python-int bit sets."""
+    out: list[int] = rows[:, 0].tolist()
+    for j in range(1, rows.shape[1]):
+        out = [x | y << (64 * j) for x, y in zip(out, rows[:, j].tolist(), strict=True)]
+    return out
+
+
+def _by_flow(bits: NDArray[np.uint64], slot_flow: NDArray[np.int32]) -> dict[int, int]:
+    """Flow number → bit set (nonzero ones only, ascending flow numbers) from per-slot words."""
+    per_flow = np.zeros_like(bits)
+    per_flow[slot_flow] = bits  # slot_flow is a permutation: every flow once
+    flows = np.flatnonzero(per_flow.any(axis=1))
+    return dict(zip(flows.tolist(), _word_ints(per_flow[flows]), strict=True))
 
 
 # --------------------------------------------------------------------------

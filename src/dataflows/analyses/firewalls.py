@@ -50,7 +50,10 @@ its routes: they are the flows met walking up the tree from the origin to
 ``t``. Each step costs O(V_t + E_t) for the region upstream of ``t`` (the
 dominator iteration converges in a few passes on these graphs), so the whole
 analysis costs O(Σ_t (V_t + E_t)) ≤ O(T·(V + E)) for T enforcement parties,
-plus the output. No route is enumerated.
+plus the output. No route is enumerated. The searches read flows in the
+index's backward adjacency order, masks included (``FlowIndex.slot_mask``), and
+each region's flows are gathered with numpy, so the cost per region does not
+depend on the size of the whole map.
 """
 
 from __future__ import annotations

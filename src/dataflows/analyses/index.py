@@ -2,11 +2,20 @@
 
 The analyses never walk the networkx graph edge by edge: they build (once per
 graph, per as-of date) a :class:`FlowIndex` — parties and flows numbered in
-the order of their ids, sender/recipient arrays, CSR adjacency both ways and a
+the order of their ids, sender/recipient arrays, CSR adjacency both ways (with
+the far end of each adjacency slot alongside, ``out_dst`` and ``in_src``) and a
 few one-byte columns (firewall status, best citation confidence) — and run
 their breadth-first searches on plain integers. Because party *i* has the
 *i*-th smallest id and flow *j* the *j*-th smallest flow id, "smallest id"
 tie-breaks are integer comparisons.
+
+The integer columns are ``array('i')`` (cheap to index one by one from Python)
+built with numpy; analyses that work on whole columns view them as numpy arrays
+without copying (``np.frombuffer``). On a map of a million flows the graph
+fills a gigabyte or more and every random read of it is a cache miss, so the
+index reads the flows' attribute dicts in memory order, searches read a
+party's flows in adjacency order (masks included: :meth:`FlowIndex.slot_mask`),
+and per-flow lookups by flow number are kept out of the inner loops.
 
 Conventions shared by every analysis
 ------------------------------------
@@ -38,15 +47,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import itertools
+import operator
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import UnknownName
 from ..graph import in_force
@@ -233,7 +245,13 @@ class FlowIndex:
     in_flows: array[int]
     firewall: bytearray
     confidence: bytearray
+    out_dst: array[int]
+    """Recipient of each flow in :attr:`out_flows` order (``out_dst[i] == dst[out_flows[i]]``)."""
+    in_src: array[int]
+    """Sender of each flow in :attr:`in_flows` order (``in_src[i] == src[in_flows[i]]``)."""
+    # (src, dst, the CSR arrays, out_dst and in_src are array('i'); view them with np.frombuffer(x, np.int32).)
     _masks: dict[FlowFilter, bytearray | None] = field(default_factory=dict, repr=False)
+    _slot_masks: dict[tuple[int, bool], tuple[bytearray, bytes]] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -290,6 +308,24 @@ class FlowIndex:
         self._masks[flt] = m
         return m
 
+    def slot_mask(self, allowed: bytearray | None, *, reverse: bool = False) -> bytes | None:
+        """*allowed* (by flow number) in :attr:`out_flows` (or, with *reverse*, :attr:`in_flows`) order.
+
+        Searches read a party's flows in adjacency order; with the mask in that order too they
+        read memory in sequence. Cached per mask object (the mask is kept alive with it: masks are
+        treated as read-only, like :meth:`mask`'s).
+        """
+        if allowed is None:
+            return None
+        key = (id(allowed), reverse)
+        hit = self._slot_masks.get(key)
+        if hit is not None and hit[0] is allowed:
+            return hit[1]
+        order = np.frombuffer(self.in_flows if reverse else self.out_flows, dtype=np.int32)
+        out = np.frombuffer(allowed, dtype=np.uint8)[order].tobytes()
+        self._slot_masks[key] = (allowed, out)
+        return out
+
     def bfs(self, start: int, allowed: bytearray | None, *, reverse: bool = False,
             max_hops: int | None = None) -> tuple[dict[int, int], dict[int, int]]:
         """Breadth-first search from party *start* over qualifying flows.
@@ -300,8 +336,13 @@ class FlowIndex:
         *reverse*, flows are followed backwards (who can reach *start*) and
         ``via[x]`` is the first hop of the witness path from *x*.
         """
-        ptr, adj = (self.in_ptr, self.in_flows) if reverse else (self.out_ptr, self.out_flows)
-        other = self.src if reverse else self.dst
+        return self.bfs_slots(start, self.slot_mask(allowed, reverse=reverse), reverse=reverse, max_hops=max_hops)
+
+    def bfs_slots(self, start: int, ok: bytes | bytearray | None, *, reverse: bool = False,
+                  max_hops: int | None = None) -> tuple[dict[int, int], dict[int, int]]:
+        """:meth:`bfs` with the mask already in adjacency order (see :meth:`slot_mask`)."""
+        ptr, adj, other = (self.in_ptr, self.in_flows, self.in_src) if reverse else \
+            (self.out_ptr, self.out_flows, self.out_dst)
         dist = {start: 0}
         via: dict[int, int] = {}
         frontier = [start]
@@ -313,13 +354,12 @@ class FlowIndex:
             # the first flow to reach a party is the tie-break winner.
             for v in frontier:
                 for i in range(ptr[v], ptr[v + 1]):
-                    f = adj[i]
-                    if allowed is not None and not allowed[f]:
+                    if ok is not None and not ok[i]:
                         continue
-                    w = other[f]
+                    w = other[i]
                     if w not in dist:
                         dist[w] = d
-                        via[w] = f
+                        via[w] = adj[i]
                         nxt.append(w)
             nxt.sort()
             frontier = nxt
@@ -374,10 +414,15 @@ def flow_index(g: nx.MultiDiGraph, day: dt.date | None = None) -> FlowIndex:
     the graph's node and edge counts; a graph changed in place after its index
     was built should be copied first.
 
-    Complexity: O(V + E log E) time (the sort is linear when flows were added
-    in id order), O(V + E) memory in compact arrays.
+    Complexity: O(V + E log E) time (the sort of the flow ids is near-linear
+    when flows were added in id order, see :func:`_key_order`), O(V + E)
+    memory in compact arrays. A cache hit costs one pass over the adjacency
+    dicts (the edge count).
     """
-    stamp = (g.number_of_nodes(), g.number_of_edges())
+    # The edge count as networkx's number_of_edges() gives it, without its per-node degree views
+    # (half the cost of a cache hit on a million flows).
+    succ: dict[str, dict[str, dict[str, Any]]] = g._succ
+    stamp = (g.number_of_nodes(), sum(map(len, itertools.chain.from_iterable(nbrs.values() for nbrs in succ.values()))))
     per_graph = _CACHE.setdefault(g, {})
     hit = per_graph.get(day)
     if hit is not None and hit[0] == stamp:
@@ -388,6 +433,9 @@ def flow_index(g: nx.MultiDiGraph, day: dt.date | None = None) -> FlowIndex:
     return index
 
 
+_NO_ID: Any = object()
+
+
 def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
     if day is None:
         nodes = sorted(n for n, a in g.nodes(data=True) if a.get("kind") in PARTY_KINDS)
@@ -396,59 +444,136 @@ def _build(g: nx.MultiDiGraph, day: dt.date | None) -> FlowIndex:
                        or (a.get("kind") == "system" and in_force(a, day)))
     pos = {n: i for i, n in enumerate(nodes)}
     # One pass over the edges, keeping each flow's own attribute dict (no copies, no look-ups later).
-    # The adjacency dicts are read directly: networkx's edge views cost a function call per edge,
-    # a third of the time of this function on a million flows.
+    # The adjacency dicts are read directly: networkx's edge views cost a function call per edge.
+    # Every edge between two parties is taken in bulk (C-level ``extend``, parties looked up once per
+    # pair); the few that are not flows (``operates``) are dropped below, once the edges are in id
+    # order: flows are usually created in that order, so their dicts lie in memory in it too, and
+    # reading them in it is several times faster on a large map than in adjacency order.
     succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = g._succ
-    rows = [(k, u, v, a) for u, nbrs in succ.items() for v, keyed in nbrs.items() for k, a in keyed.items()
-            if a.get("kind") == "flow" and (day is None or (u in pos and v in pos and in_force(a, day)))]
-    rows.sort(key=itemgetter(0))
-    n, m = len(nodes), len(rows)
-    src = array("i", bytes(4 * m))
-    dst = array("i", bytes(4 * m))
-    firewall = bytearray(m)
-    confidence = bytearray(m)
-    flow_ids: list[str] = []
+    keys: list[Any] = []
     attrs: list[dict[str, Any]] = []
-    conf_cache: dict[int, int] = {}
-    fw_cache: dict[int, int] = {}
-    for f, (fid, u, v, a) in enumerate(rows):
-        src[f] = pos[u]
-        dst[f] = pos[v]
-        fw = a.get("firewall") or {}
-        code = fw_cache.get(id(fw))
-        if code is None:
-            code = FIREWALL_CODE.get(fw.get("status", UNKNOWN), UNKNOWN_FW)
-            fw_cache[id(fw)] = code  # firewall dicts may be shared between flows
-        firewall[f] = code
-        cits = a.get("citations") or []
-        c = conf_cache.get(id(cits))
-        if c is None:
-            c = best_confidence(cits)
-            conf_cache[id(cits)] = c  # citation lists may be shared between flows
-        confidence[f] = c
-        flow_ids.append(a.get("id", fid))
-        attrs.append(a)
-    del rows
-    out_ptr, out_flows = _csr(n, src)
-    in_ptr, in_flows = _csr(n, dst)
-    return FlowIndex(g, day, nodes, pos, flow_ids, attrs, src, dst, out_ptr, out_flows, in_ptr, in_flows,
-                     firewall, confidence)
+    pair_src: list[int] = []
+    pair_dst: list[int] = []
+    pair_len: list[int] = []
+    for u, nbrs in succ.items():
+        pu = pos.get(u, -1)
+        for v, keyed in nbrs.items():
+            pv = pos.get(v, -1)
+            if pu >= 0 and pv >= 0:
+                keys.extend(keyed)
+                attrs.extend(keyed.values())
+                pair_src.append(pu)
+                pair_dst.append(pv)
+                pair_len.append(len(keyed))
+            elif day is None and any(a.get("kind") == "flow" for a in keyed.values()):
+                raise KeyError(u if pu < 0 else v)  # a flow with an end that is not a party
+    lengths = np.array(pair_len, dtype=np.int64)
+    src_all = np.repeat(np.array(pair_src, dtype=np.int32), lengths)
+    dst_all = np.repeat(np.array(pair_dst, dtype=np.int32), lengths)
+    del pair_src, pair_dst, pair_len, lengths
+    try:
+        order = _key_order(keys, attrs)
+    except TypeError:
+        # Keys of other edges that do not compare with the flows' (say, networkx's default integer
+        # keys): keep only the flows, then sort (raising, as ever, if the flows' own keys do not compare).
+        is_flow = [a.get("kind") == "flow" for a in attrs]
+        keys, attrs = list(itertools.compress(keys, is_flow)), list(itertools.compress(attrs, is_flow))
+        src_all, dst_all = src_all[np.array(is_flow, dtype=np.bool_)], dst_all[np.array(is_flow, dtype=np.bool_)]
+        order = _key_order(keys, attrs)
+    src_all, dst_all = src_all[order], dst_all[order]
+    order_list: list[int] = order.tolist()
+    del order
+    # Every value is read by a C-level loop over the dicts in key order; shared values (firewall
+    # dicts, citation lists) are decoded once per object.
+    edges = list(map(attrs.__getitem__, order_list))
+    keep = list(map(operator.eq, map(operator.methodcaller("get", "kind"), edges), itertools.repeat("flow")))
+    if day is not None:
+        keep = [k and in_force(a, day) for k, a in zip(keep, edges, strict=True)]
+    all_flows = all(keep)
+    flow_attrs = edges if all_flows else list(itertools.compress(edges, keep))
+    del edges
+    m = len(flow_attrs)
+    fws = list(map(operator.methodcaller("get", "firewall"), flow_attrs))
+    fw_code = {i: FIREWALL_CODE.get((x or {}).get("status", UNKNOWN), UNKNOWN_FW)  # may be shared
+               for i, x in dict(zip(map(id, fws), fws, strict=True)).items()}
+    firewall = bytearray(np.fromiter(map(fw_code.__getitem__, map(id, fws)), dtype=np.uint8, count=m).tobytes())
+    del fws
+    cits = list(map(operator.methodcaller("get", "citations"), flow_attrs))
+    conf_code = {i: best_confidence(x or [])  # citation lists may be shared between flows
+                 for i, x in dict(zip(map(id, cits), cits, strict=True)).items()}
+    confidence = bytearray(np.fromiter(map(conf_code.__getitem__, map(id, cits)), dtype=np.uint8, count=m).tobytes())
+    del cits
+    flow_ids: list[str] = list(map(operator.methodcaller("get", "id", _NO_ID), flow_attrs))
+    if any(map(operator.is_, flow_ids, itertools.repeat(_NO_ID))):  # no "id": the edge key, as networkx has it
+        positions = order_list if all_flows else list(itertools.compress(order_list, keep))
+        flow_ids = [keys[i] if fid is _NO_ID else fid for fid, i in zip(flow_ids, positions, strict=True)]
+    del keys, attrs, order_list
+    keep_np = np.array(keep, dtype=np.bool_)
+    n = len(nodes)
+    if not all_flows:
+        src_np, dst_np = src_all[keep_np], dst_all[keep_np]
+    else:
+        src_np, dst_np = src_all, dst_all
+    del src_all, dst_all, keep, keep_np
+    out_ptr, out_flows = _csr(n, src_np)
+    in_ptr, in_flows = _csr(n, dst_np)
+    return FlowIndex(g, day, nodes, pos, flow_ids, flow_attrs, _ints(src_np), _ints(dst_np), _ints(out_ptr),
+                     _ints(out_flows), _ints(in_ptr), _ints(in_flows), firewall, confidence,
+                     _ints(dst_np[out_flows]), _ints(src_np[in_flows]))
 
 
-def _csr(n: int, ends: array[int]) -> tuple[array[int], array[int]]:
-    """Compressed adjacency: flows grouped by *ends*, ascending within a group."""
-    counts = array("i", bytes(4 * (n + 1)))
-    for v in ends:
-        counts[v + 1] += 1
-    for i in range(n):
-        counts[i + 1] += counts[i]
-    ptr = array("i", counts)
-    fill = array("i", counts[:n])
-    flows = array("i", bytes(4 * len(ends)))
-    for f, v in enumerate(ends):
-        flows[fill[v]] = f
-        fill[v] += 1
-    return ptr, flows
+def _key_order(keys: list[Any], attrs: list[dict[str, Any]]) -> NDArray[np.intp]:
+    """Positions of *keys* in ascending order, ties in their given order (what ``sorted`` gives).
+
+    Maps are usually built flow by flow in id order, so their attribute dicts lie in memory
+    mostly in key order. The keys are therefore sorted starting from memory order (an integer
+    sort of the dicts' addresses, which does not touch them): Python's sort is near-linear on
+    such long ascending runs, and it walks memory in sequence instead of jumping over a heap of
+    a gigabyte or more, which is what made sorting the keys in adjacency order superlinear.
+    The addresses only choose where the sort starts: when all keys differ the result is the
+    sorted order whatever the start; with repeated keys (whose order must be the given one) the
+    keys are sorted again from the given order.
+    """
+    start = np.argsort(np.fromiter(map(id, attrs), dtype=np.uint64, count=len(attrs)))  # distinct: any sort
+    started = list(map(keys.__getitem__, start.tolist()))
+    perm = sorted(range(len(started)), key=started.__getitem__)
+    ordered = list(map(started.__getitem__, perm))
+    if all(map(operator.lt, ordered, itertools.islice(ordered, 1, None))):
+        return start[np.array(perm, dtype=np.intp)]
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
+
+
+def slot_ranges(ptr: NDArray[np.int64], parties: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The adjacency slots ``ptr[v] … ptr[v + 1] - 1`` of each of *parties*, concatenated in their order."""
+    starts = ptr[parties]
+    lengths = ptr[parties + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    out: NDArray[np.int64] = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(lengths) - lengths),
+                                                                          lengths)
+    return out
+
+
+def _ints(values: NDArray[Any]) -> array[int]:
+    """A numpy integer column as a compact ``array('i')`` (fast to index from Python)."""
+    out = array("i")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.int32).tobytes())
+    return out
+
+
+def _csr(n: int, ends: NDArray[np.int32]) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
+    """Compressed adjacency: flows grouped by *ends*, ascending within a group.
+
+    A stable sort of the flow numbers by *ends*, as one or two radix passes over 16-bit digits
+    (numpy sorts 16-bit keys by radix, in linear time).
+    """
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=n), out=ptr[1:])
+    flows = np.argsort((ends & 0xFFFF).astype(np.uint16), kind="stable")
+    if n > 1 << 16:
+        flows = flows[np.argsort((ends[flows] >> 16).astype(np.uint16), kind="stable")]
+    return ptr, flows.astype(np.int32)
 
 
 # --------------------------------------------------------------------------
