@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from .index import NO_FILTER, FlowFilter, FlowIndex, check_party, flow_index
+from .index import NO_FILTER, FlowFilter, FlowIndex, check_party, flow_index, paused_gc
 from .render import Report, Table, hop_sources, route_text
 
 Direction = Literal["down", "up"]
@@ -164,15 +164,16 @@ def reach(
         return []
     reverse = direction == "up"
     start = index.pos[party]
-    dist, via = index.bfs(start, index.mask(flt), reverse=reverse, max_hops=max_hops)
     out = []
-    for v in sorted(dist, key=lambda x: (dist[x], x)):
-        if v == start:
-            continue
-        node = index.nodes[v]
-        attrs = g.nodes[node]
-        out.append({"party": node, "label": attrs.get("label", node), "kind": attrs.get("kind"),
-                    "distance": dist[v], "path": _path(index, index.walk(via, v, reverse=reverse))})
+    with paused_gc():  # many small acyclic objects on a large graph: see paused_gc
+        dist, via = index.bfs(start, index.mask(flt), reverse=reverse, max_hops=max_hops)
+        for v in sorted(dist, key=lambda x: (dist[x], x)):
+            if v == start:
+                continue
+            node = index.nodes[v]
+            attrs = g.nodes[node]
+            out.append({"party": node, "label": attrs.get("label", node), "kind": attrs.get("kind"),
+                        "distance": dist[v], "path": _path(index, index.walk(via, v, reverse=reverse))})
     return out
 
 
@@ -181,9 +182,10 @@ def reach_ids(index: FlowIndex, party: str, *, direction: Direction = "down",
     """Reach on a prepared index: party id → (distance, witness flow ids). For tests and benchmarks."""
     reverse = direction == "up"
     start = index.pos[party]
-    dist, via = index.bfs(start, index.mask(flt), reverse=reverse)
-    return {index.nodes[v]: (d, [index.flow_ids[f] for f in index.walk(via, v, reverse=reverse)])
-            for v, d in dist.items() if v != start}
+    with paused_gc():
+        dist, via = index.bfs(start, index.mask(flt), reverse=reverse)
+        return {index.nodes[v]: (d, [index.flow_ids[f] for f in index.walk(via, v, reverse=reverse)])
+                for v, d in dist.items() if v != start}
 
 
 # --------------------------------------------------------------------------
