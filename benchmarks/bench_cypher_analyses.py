@@ -206,7 +206,8 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with neo4j_server(args.heap, args.pagecache) as server:
-        drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password))
+        drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password),
+                                     notifications_min_severity="OFF")
         try:
             # Compile every query's plan on a small map first: the timings are of running, not planning.
             loader.load(drv, "neo4j", graph_rows(synth.generate(2000, seed=99)), version="bench")

@@ -90,7 +90,8 @@ def main() -> None:
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
                                "heap": args.heap, "naive": {}, "batched": [], "queries": {}}
     with neo4j_server(args.heap, "4g") as server:
-        drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password))
+        drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password),
+                                     notifications_min_severity="OFF")
         # Warm the JVM so neither loader pays for it.
         loader.load(drv, "neo4j", graph_rows(synth.generate(2000, seed=99)), version="bench")
 

@@ -38,6 +38,8 @@ def test_load_and_query_end_to_end(neo4j_server: Server) -> None:
     assert [r["flow"] for r in rows] == ["police-a-to-scanner", "scanner-to-border-register"]
     text = run(neo4j_server, "query", "party", "-p", "id=scanner", env={**neo4j_server.env, "COLUMNS": "250"})
     assert text.returncode == 0 and "sends to" in text.stdout and "border-register" in text.stdout
+    # Only the answer: no server hints (e.g. about relationship types this map does not use) on stderr.
+    assert text.stderr == "", text.stderr
     assert neo4j_server.password not in first.stdout + first.stderr + text.stdout + text.stderr
     fs = run(neo4j_server, "query", "flow-sources", "-p", "flow=scanner-to-border-register", "-f", "json")
     assert [(r["claim"], r["source"]) for r in json.loads(fs.stdout)["rows"]] == [
@@ -45,6 +47,17 @@ def test_load_and_query_end_to_end(neo4j_server: Server) -> None:
     sup = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "-f", "json")
     kinds = {r["kind"] for r in json.loads(sup.stdout)["rows"]}
     assert {"FLOW", "OPERATES", "HOLDS", "Agency", "System", "Figure"} <= kinds
+
+
+def test_server_hints_are_not_shown(neo4j_server: Server, tmp_path: Path) -> None:
+    """A query naming a relationship type or property the map does not use answers without the server's hints."""
+    (tmp_path / "unused.cypher").write_text(
+        "// name: unused\n// title: Unused names\n// description: Names no map here uses.\n// mode: read\n\n"
+        "OPTIONAL MATCH (p:Party)-[r:DATAFLOWS_NEVER_USED]->() RETURN count(r.never_set) AS n\n", encoding="utf-8")
+    proc = run(neo4j_server, "query", "unused", "--queries-dir", str(tmp_path), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"] == [{"n": 0}]
+    assert proc.stderr == "", proc.stderr
 
 
 def test_routing_uri_works(neo4j_server: Server) -> None:

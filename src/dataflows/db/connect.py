@@ -126,7 +126,10 @@ def driver(settings: Settings) -> Iterator[neo4j.Driver]:
     """A verified driver; every driver error inside becomes a :class:`Neo4jError`."""
     try:
         drv = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
-                                         connection_timeout=10.0, max_transaction_retry_time=15.0)
+                                         connection_timeout=10.0, max_transaction_retry_time=15.0,
+                                         # The server's hints (e.g. "relationship type INFLUENCES does not
+                                         # exist" on a map without one) are not the user's problem.
+                                         notifications_min_severity="OFF")
     except (nx_exc.ConfigurationError, ValueError) as exc:
         raise SettingsError(f"cannot use NEO4J_URI {settings.uri!r}: {exc}") from None
     try:
