@@ -113,6 +113,10 @@ def test_reach_matches_brute_force(g: nx.MultiDiGraph, flt: FlowFilter, day: dt.
             fast = paths.reach_ids(index, p, direction=direction, flt=flt)  # type: ignore[arg-type]
             slow = bf.reach(g, p, direction=direction, flt=flt, day=day)
             assert fast == slow, (p, direction)
+            # Every witness at once (walks) is the witness walked back node by node (walk).
+            dist, via = index.bfs(index.pos[p], index.mask(flt), reverse=direction == "up")
+            assert index.walks(dist, via, reverse=direction == "up") == {
+                v: index.walk(via, v, reverse=direction == "up") for v in dist}
 
 
 @SETTINGS

@@ -381,6 +381,25 @@ class FlowIndex:
         path.reverse()
         return path
 
+    def walks(self, dist: dict[int, int], via: dict[int, int], *, reverse: bool = False,
+              label: Sequence[Any] | None = None) -> dict[int, list[Any]]:
+        """Every witness path of a search at once: ``{node: walk(via, node)}`` for each node in *dist*.
+
+        *dist* must be in search order (as :meth:`bfs` returns it), so each path extends the
+        already built path of the node one step nearer the start: O(total path length), with no
+        walk back per node. With *label*, paths hold ``label[f]`` instead of flow numbers.
+        """
+        ends = self.dst if reverse else self.src
+        out: dict[int, list[Any]] = {}
+        for v in dist:
+            f = via.get(v)
+            if f is None:
+                out[v] = []
+                continue
+            step = [f if label is None else label[f]]
+            out[v] = step + out[ends[f]] if reverse else out[ends[f]] + step
+        return out
+
     def hop(self, f: int) -> dict[str, Any]:
         """One hop of a path, with everything a reader needs to check it."""
         a = self.attrs(f)

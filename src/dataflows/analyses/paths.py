@@ -167,13 +167,14 @@ def reach(
     out = []
     with paused_gc():  # many small acyclic objects on a large graph: see paused_gc
         dist, via = index.bfs(start, index.mask(flt), reverse=reverse, max_hops=max_hops)
+        walks = index.walks(dist, via, reverse=reverse)
         for v in sorted(dist, key=lambda x: (dist[x], x)):
             if v == start:
                 continue
             node = index.nodes[v]
             attrs = g.nodes[node]
             out.append({"party": node, "label": attrs.get("label", node), "kind": attrs.get("kind"),
-                        "distance": dist[v], "path": _path(index, index.walk(via, v, reverse=reverse))})
+                        "distance": dist[v], "path": _path(index, walks[v])})
     return out
 
 
@@ -184,8 +185,8 @@ def reach_ids(index: FlowIndex, party: str, *, direction: Direction = "down",
     start = index.pos[party]
     with paused_gc():
         dist, via = index.bfs(start, index.mask(flt), reverse=reverse)
-        return {index.nodes[v]: (d, [index.flow_ids[f] for f in index.walk(via, v, reverse=reverse)])
-                for v, d in dist.items() if v != start}
+        walks = index.walks(dist, via, reverse=reverse, label=index.flow_ids)
+        return {index.nodes[v]: (d, walks[v]) for v, d in dist.items() if v != start}
 
 
 # --------------------------------------------------------------------------
