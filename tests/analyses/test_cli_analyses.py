@@ -55,6 +55,30 @@ def test_creep_shapes() -> None:
     assert set(scope) == {"scope"}
 
 
+@pytest.mark.parametrize(("command", "kinds", "args"), [
+    ("creep", ("violations", "gaps"), ["--shape", "drift"]),
+    ("firewalls", ("missing", "unknown_barrier"), []),
+])
+def test_limit_lists_the_first_records_and_keeps_counts(command: str, kinds: tuple[str, str],
+                                                         args: list[str]) -> None:
+    def ask(*extra: str) -> dict[str, object]:
+        result = runner.invoke(app, [command, *args, *BASE, "-f", "json", *extra])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data["drift"] if command == "creep" else data  # type: ignore[no-any-return]
+
+    full, one = ask(), ask("--limit", "1")
+    assert one["counts"] == full["counts"]
+    for kind in kinds:
+        assert len(full[kind]) > 1  # type: ignore[arg-type]
+        assert one[kind] == full[kind][:1]  # type: ignore[index]
+    text = runner.invoke(app, [command, *args, *BASE, "--limit", "1"]).stdout
+    assert "Listed: the first 1 " in text and "the counts above are complete" in text
+    assert "Listed:" not in runner.invoke(app, [command, *args, *BASE]).stdout
+    bad = runner.invoke(app, [command, *BASE, "--limit", "-1"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
 def test_firewall_overrides() -> None:
     result = runner.invoke(app, ["firewalls", *BASE, "-f", "json", "--public-sector", "humanitarian",
                                  "--public-sector", "health", "--enforcement-sector", "foreign_authority"])

@@ -90,11 +90,13 @@ def embedded(g: nx.MultiDiGraph, case: Case) -> Report:
                               max_hops=p.get("max_hops"))
         return paths.reach_report(p["party"], p.get("direction", "down"), reached, flt=flt, day=day)
     if case.analysis == "creep":
-        return creep.report(creep.drift(g, flt=flt, day=day), creep.scope(g, system=p.get("system"), day=day))
+        return creep.report(creep.drift(g, flt=flt, day=day), creep.scope(g, system=p.get("system"), day=day),
+                            limit=p.get("limit"))
     if case.analysis == "firewalls":
         return firewalls.report(firewalls.firewalls(
             g, public_sectors=p.get("public_sectors") or firewalls.PUBLIC_SERVICE_SECTORS,
-            enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day))
+            enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day),
+            limit=p.get("limit"))
     if case.analysis == "safeguards":
         return safeguards.report(safeguards.safeguards(g, day=day))
     if case.analysis == "register":
@@ -122,11 +124,13 @@ def in_neo4j(db: Neo4jAnalyses, case: Case) -> Report:
                            max_hops=p.get("max_hops"))
         return paths.reach_report(p["party"], p.get("direction", "down"), reached, flt=flt, day=day)
     if case.analysis == "creep":
-        return creep.report(drift_result(db.drift(flt=flt, day=day)), db.scope(system=p.get("system"), day=day))
+        return creep.report(drift_result(db.drift(flt=flt, day=day, limit=p.get("limit"))),
+                            db.scope(system=p.get("system"), day=day), limit=p.get("limit"))
     if case.analysis == "firewalls":
         return firewalls.report(firewall_result(db.firewalls(
             public_sectors=p.get("public_sectors") or firewalls.PUBLIC_SERVICE_SECTORS,
-            enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day)))
+            enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day,
+            limit=p.get("limit"))), limit=p.get("limit"))
     if case.analysis == "safeguards":
         return safeguards.report(db.safeguards(day=day))
     if case.analysis == "register":
@@ -380,7 +384,10 @@ def synthetic_graph() -> nx.MultiDiGraph:
 
 SYNTH_CASES = [Case("creep"), Case("firewalls"), Case("flows"), Case("matrix"),
                Case("creep", {"as_of": "2015-06-01", "category": "biometric"}),
-               Case("firewalls", {"min_confidence": "medium"})]
+               Case("firewalls", {"min_confidence": "medium"}),
+               # What 'dataflows creep/firewalls --limit N --engine neo4j' asks the server for.
+               Case("creep", {"limit": 3}), Case("firewalls", {"limit": 2}),
+               Case("creep", {"limit": 0, "as_of": "2019-01-01"})]
 
 
 @pytest.mark.parametrize("case", SYNTH_CASES, ids=str)

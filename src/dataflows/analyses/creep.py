@@ -630,8 +630,12 @@ def _record_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report(drift_result: DriftResult | None = None, timelines: list[dict[str, Any]] | None = None) -> Report:
-    """The function-creep report: drift violations and gaps, and/or scope timelines."""
+def report(drift_result: DriftResult | None = None, timelines: list[dict[str, Any]] | None = None, *,
+           limit: int | None = None) -> Report:
+    """The function-creep report: drift violations and gaps, and/or scope timelines.
+
+    With *limit*, only the first *limit* violations and gaps (by flow id) are listed; the counts stay complete.
+    """
     tables: list[Table] = []
     summary: list[str] = []
     data: dict[str, Any] = {}
@@ -639,11 +643,15 @@ def report(drift_result: DriftResult | None = None, timelines: list[dict[str, An
             ("rule", "rule"), ("origin", "P established at"), ("change_hop", "purpose changes at"),
             ("route", "witness path"), ("sources", "sources per hop")]
     if drift_result is not None:
-        d = drift_result.to_dict()
+        d = drift_result.to_dict() if limit is None else drift_result.to_dict(limit=limit)
         data["drift"] = d
         c = d["counts"]
         summary.append(f"Purpose drift: {c['violations']} violations, {c['gaps']} gaps (purpose unknown), "
                        f"{c['unassessed']} unassessed uses (no rule), {c['compatible']} compatible uses.")
+        if limit is not None:
+            data["limit"] = limit
+            summary.append(f"Listed: the first {len(d['violations'])} violations and the first {len(d['gaps'])} "
+                           f"gaps, by flow id (--limit {limit}); the counts above are complete.")
         tables.append(Table("violations", "Purpose drift: violations", cols,
                             [_record_row(r) for r in d["violations"]],
                             "Data held for P reaches a use Q that a rule says is incompatible with P."))

@@ -399,9 +399,9 @@ def _postdominators(scratch: _Scratch, t: int, region: Region, allowed_in: bytes
     region.idom, region.flows = idom, flows
 
 
-def report(result: FirewallResult) -> Report:
-    """The missing-firewalls report."""
-    d = result.to_dict()
+def report(result: FirewallResult, *, limit: int | None = None) -> Report:
+    """The missing-firewalls report (with *limit*, the first *limit* pairs of each kind; counts complete)."""
+    d = result.to_dict() if limit is None else result.to_dict(limit=limit)
 
     def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"origin": r["origin"], "target": r["target"], "hops": r["witness"]["length"],
@@ -428,5 +428,10 @@ def report(result: FirewallResult) -> Report:
         f"Pairs (public service, enforcement party) with a missing firewall: {d['counts'][MISSING]}; "
         f"with an unknown barrier: {d['counts'][UNKNOWN_BARRIER]}.",
     ]
+    if limit is not None:
+        d = {**d, "limit": limit}
+        summary.append(f"Listed: the first {len(d['missing'])} pairs with a missing firewall and the first "
+                       f"{len(d['unknown_barrier'])} with an unknown barrier, by origin then target "
+                       f"(--limit {limit}); the counts above are complete.")
     return Report("firewalls", "Missing firewalls between public services and immigration enforcement",
                   summary, tables, d)

@@ -92,6 +92,9 @@ MinConfidence = Annotated[Confidence | None, typer.Option(
     "--min-confidence", help="Only hops with at least one citation this sure.", show_default=False)]
 Unfirewalled = Annotated[bool, typer.Option(
     "--unfirewalled", help="Only hops without a firewall known to be present.")]
+Limit = Annotated[int | None, typer.Option(
+    "--limit", min=0, help="List at most this many records of each kind (the counts stay complete); for large maps.",
+    show_default=False)]
 EngineOpt = Annotated[Engine, typer.Option(
     "--engine", help="embedded: read graph_data/ here; neo4j: ask the map loaded into Neo4j ('dataflows load'), "
     "connecting as 'dataflows query' does [env: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE].")]
@@ -242,7 +245,7 @@ def creep(
     category: Category = None, min_confidence: MinConfidence = None,
     system: Annotated[str | None, typer.Option("--system", help="Scope expansion of this system only.",
                                                show_default=False)] = None,
-    as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
+    as_of: AsOf = None, limit: Limit = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
     fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Function creep: data held for one purpose reaching an incompatible use, and systems growing in scope.
@@ -253,15 +256,15 @@ def creep(
     flt = FlowFilter(category, min_confidence.value if min_confidence else None)
     if engine == Engine.neo4j:
         with _neo4j() as db:
-            answer = drift_result(db.drift(flt=flt, day=day)) if shape != Shape.scope else None
+            answer = drift_result(db.drift(flt=flt, day=day, limit=limit)) if shape != Shape.scope else None
             scopes = db.scope(system=system, day=day) if shape != Shape.drift else None
-        _emit(creep_mod.report(answer, scopes), fmt, out_file)
+        _emit(creep_mod.report(answer, scopes, limit=limit), fmt, out_file)
         return
     g = _graph(data_dir, sources_dir, fmt)
     with handled():
         result = creep_mod.drift(g, flt=flt, day=day) if shape != Shape.scope else None
         timelines = creep_mod.scope(g, system=system, day=day) if shape != Shape.drift else None
-    _emit(creep_mod.report(result, timelines), fmt, out_file)
+    _emit(creep_mod.report(result, timelines, limit=limit), fmt, out_file)
 
 
 def firewalls(
@@ -272,7 +275,7 @@ def firewalls(
         "--enforcement-sector", help="An enforcement sector (repeat for several); replaces the default list: "
         + ", ".join(sorted(firewalls_mod.ENFORCEMENT_SECTORS)) + ".", show_default=False)] = None,
     category: Category = None, min_confidence: MinConfidence = None,
-    as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
+    as_of: AsOf = None, limit: Limit = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
     fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Missing firewalls: routes by which data from public services can reach immigration enforcement unbarred.
@@ -286,15 +289,16 @@ def firewalls(
         with _neo4j() as db:
             answer = firewall_result(db.firewalls(
                 public_sectors=public_sector or firewalls_mod.PUBLIC_SERVICE_SECTORS,
-                enforcement_sectors=enforcement_sector or firewalls_mod.ENFORCEMENT_SECTORS, flt=flt, day=day))
-        _emit(firewalls_mod.report(answer), fmt, out_file)
+                enforcement_sectors=enforcement_sector or firewalls_mod.ENFORCEMENT_SECTORS, flt=flt, day=day,
+                limit=limit))
+        _emit(firewalls_mod.report(answer, limit=limit), fmt, out_file)
         return
     g = _graph(data_dir, sources_dir, fmt)
     with handled():
         result = firewalls_mod.firewalls(
             g, public_sectors=public_sector or firewalls_mod.PUBLIC_SERVICE_SECTORS,
             enforcement_sectors=enforcement_sector or firewalls_mod.ENFORCEMENT_SECTORS, flt=flt, day=day)
-    _emit(firewalls_mod.report(result), fmt, out_file)
+    _emit(firewalls_mod.report(result, limit=limit), fmt, out_file)
 
 
 def safeguards(
