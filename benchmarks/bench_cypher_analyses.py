@@ -87,40 +87,18 @@ def questions(drift_limit: int) -> list[tuple[str, Callable[[Neo4jAnalyses], Rep
          lambda g: paths.reach_report(synth.INTL_BORDER_AGENCY, "up", paths.reach(g, synth.INTL_BORDER_AGENCY,
                                                                                   direction="up"))),
         (f"creep-drift (counts, first {drift_limit} records)",
-         lambda db: creep.report(drift_result(db.drift(limit=drift_limit))),
-         lambda g: _embedded_drift(g, drift_limit)),
+         lambda db: creep.report(drift_result(db.drift(limit=drift_limit)), limit=drift_limit),
+         lambda g: creep.report(creep.drift(g), limit=drift_limit)),
         ("creep-scope",
          lambda db: creep.report(None, db.scope()), lambda g: creep.report(None, creep.scope(g))),
         (f"missing-firewalls (counts, first {drift_limit} pairs)",
-         lambda db: firewalls.report(firewall_result(db.firewalls(limit=drift_limit))),
-         lambda g: _embedded_firewalls(g, drift_limit)),
+         lambda db: firewalls.report(firewall_result(db.firewalls(limit=drift_limit)), limit=drift_limit),
+         lambda g: firewalls.report(firewalls.firewalls(g), limit=drift_limit)),
         ("safeguard-gaps",
          lambda db: safeguards.report(db.safeguards()), lambda g: safeguards.report(safeguards.safeguards(g))),
         ("transparency-register",
          lambda db: register.report(db.register()), lambda g: register.report(register.register(g))),
     ]
-
-
-def _embedded_drift(g: Any, limit: int) -> Report:
-    """The embedded drift report limited as the Neo4j one is (report() itself lists every record)."""
-    result = creep.drift(g)
-
-    class Limited:
-        def to_dict(self) -> dict[str, Any]:
-            return result.to_dict(limit=limit)
-
-    return creep.report(Limited())  # type: ignore[arg-type]
-
-
-def _embedded_firewalls(g: Any, limit: int) -> Report:
-    """The embedded firewall report limited as the Neo4j one is."""
-    result = firewalls.firewalls(g)
-
-    class Limited:
-        def to_dict(self) -> dict[str, Any]:
-            return result.to_dict(limit=limit)
-
-    return firewalls.report(Limited())  # type: ignore[arg-type]
 
 
 def size_of(report: Report) -> dict[str, Any]:

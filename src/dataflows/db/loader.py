@@ -111,8 +111,7 @@ class _Steps:
             raise RuntimeError(f"load interrupted on purpose after {self.batches} batches")
 
 
-def stage_map(session: neo4j.Session, rows: Rows, checksum: str | Callable[[], str], version: str,
-              step: _Steps, batch: int = BATCH) -> None:
+def stage_map(session: neo4j.Session, rows: Rows, step: _Steps, batch: int = BATCH) -> None:
     """Write the new map as staged nodes and relationships, committing batch by batch."""
     element: dict[tuple[Label, str], str] = {}
     for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
@@ -137,10 +136,13 @@ def stage_map(session: neo4j.Session, rows: Rows, checksum: str | Callable[[], s
             session.run(query, rows=args).consume()
             step(f"writing {rtype.value} relationships", len(chunk))
 
+
+def stage_map_info(session: neo4j.Session, rows: Rows, checksum: str, version: str) -> None:
+    """Stage the MapInfo node: the map's checksum, version and counts."""
     counts = rows.counts()
     session.run(
         f"CREATE (m:`{STAGING}`) SET m = $props, m._kind = $kind",
-        props={"id": "map", "checksum": checksum if isinstance(checksum, str) else checksum(), "version": version,
+        props={"id": "map", "checksum": checksum, "version": version,
                "count_keys": list(counts), "count_values": list(counts.values())},
         kind=_kind((Label.map_info,)),
     ).consume()
@@ -170,8 +172,9 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
         # What an interrupted load left behind: never visible, removed first.
         _delete_marked(session, STAGING, batch)
         _delete_marked(session, RETIRED, batch)
-        stage_map(session, rows, pending.result, version, step, batch)
+        stage_map(session, rows, step, batch)
         checksum = pending.result()
+        stage_map_info(session, rows, checksum, version)
         if progress is not None:
             progress("switching to the new map", step.done, total)
         with session.begin_transaction() as tx:
