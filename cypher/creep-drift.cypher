@@ -7,11 +7,25 @@
 // param: limit (int) At most this many violations and gaps each (default: all); the counts are always complete.
 // mode: read
 //
-// How: (1) the qualifying flows and their origin purposes; (2) for each origin purpose P, a
-// level-by-level breadth-first search (as in reach.cypher) started from every flow that
-// establishes P at once, keeping each party's witness chain; (3) every pair (P, g): g establishes
-// P itself (a chain of one), or g leaves a party P reached; (4) each pair judged by the rule table
-// of (P, Q). O(K·(V + E)) for K origin purposes; no path is enumerated.
+// How, in four passes, none of which enumerates a path:
+// (1) one pass over the qualifying flows, sender by sender, grouped by (categories, recipient,
+//     collected_for, use), gives every flow's origin purposes (a system's held purposes looked up
+//     once per (sender, category list)), the first level of the search and what the counts need;
+// (2) one breadth-first search for all purposes at once, a level at a time (as in reach.cypher):
+//     a frontier entry is a party with the purposes that reached it at that level, so a flow is
+//     followed once per level, not once per purpose, and parallel flows once. (party, purpose)
+//     states seen are integer keys, id(party) * K + purpose number, in two lists tested with IN
+//     (Neo4j tests IN against a hash set it builds once per list; the larger list is rebuilt
+//     rarely). id() is deprecated in Neo4j 5 but is the only integer a node has; elementId()
+//     strings made this search about 45% slower;
+// (3) the counts per (P, Q): the purposes reaching a sender, with its flows' own origin purposes,
+//     summed by use;
+// (4) the records shown: flows in flow id order (the flow id index) until enough are found, each
+//     witness walked back from its sender level by level, choosing the flow from a party one level
+//     nearer the origin with the smallest (party id, flow id) - the breadth-first search's own
+//     tie-break.
+// O(L·(V + E)) for L levels in the worst case; the purposes ride together. (Before: one search per
+// purpose, and one row per (purpose, flow) pair: K times the work.)
 
 // What the filters admit: categories under the one named; citations at least as sure as asked.
 WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
@@ -22,10 +36,22 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
        WHERE CASE c.confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
              >= CASE $min_confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 4 END
        RETURN c.id } END AS strong,
+     // Every purpose (and unknown), by id: a purpose is known by its place k in this list.
+     COLLECT { CALL () { MATCH (p:Purpose) RETURN p.id AS id UNION RETURN 'unknown' AS id }
+               RETURN id ORDER BY id } AS purposes,
+     // [flow category, held category] for every pair that match: the same, or one under the other.
+     COLLECT { MATCH (x:DataCategory), (c:DataCategory)
+               WHERE x = c OR EXISTS { MATCH (x)((:DataCategory)-[:BROADER]->(:DataCategory))+(c) }
+                     OR EXISTS { MATCH (c)((:DataCategory)-[:BROADER]->(:DataCategory))+(x) }
+               RETURN [x.id, c.id] } AS matching,
      COUNT { MATCH (:Party) } AS parties
-// (1) The qualifying flows, each with its origin purposes. A system's held purposes are looked up
-// once per (sender, category list): flows often share them.
-CALL (wanted, strong) {
+WITH wanted, strong, purposes, matching, parties, size(purposes) AS K, parties + 2 AS M,
+     // Bisection steps: a purpose's place is found in log2(K) comparisons.
+     [e IN range(toInteger(ceil(log(size(purposes)) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
+// (1) The qualifying flows of each sender, grouped, each group with its origin purposes.
+OPTIONAL CALL (wanted, strong, matching) {
+  MATCH (a:Party)
+  CALL (a, wanted, strong, matching) {
   MATCH (a:Party)-[f:FLOW]->(b:Party)
   WHERE ($as_of IS NULL OR (
           coalesce(f.status, '') <> 'proposed'
@@ -38,65 +64,77 @@ CALL (wanted, strong) {
     AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
     AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-  WITH a, f.categories AS categories, collect(f) AS flows
-  // Held purposes of a category that matches one the flow carries: the same, or one under the other.
-  WITH flows, CASE WHEN a:System THEN COLLECT {
-         MATCH (a)-[h:HOLDS]->(held:DataCategory)
-         WHERE any(x IN categories WHERE x = held.id
-                   OR EXISTS { MATCH (held)((:DataCategory)-[:BROADER]->(:DataCategory))+(:DataCategory {id: x}) }
-                   OR EXISTS { MATCH (:DataCategory {id: x})((:DataCategory)-[:BROADER]->(:DataCategory))+(held) })
-         RETURN DISTINCT coalesce(h.purpose, 'unknown') AS purpose } ELSE [] END AS held
-  UNWIND flows AS f
-  WITH f, CASE WHEN f.collected_for IS NOT NULL THEN [f.collected_for] WHEN held = [] THEN ['unknown'] ELSE held END
-          AS origins
-  RETURN collect({f: f, origins: origins}) AS qualifying, collect(DISTINCT origins) AS origin_sets,
-         collect(DISTINCT coalesce(f.purpose, 'unknown')) AS uses
+  WITH f.categories AS categories, b, f.collected_for AS cf, coalesce(f.purpose, 'unknown') AS q, count(*) AS n
+  WITH categories, collect({b: b, cf: cf, q: q, n: n}) AS rows
+  // A system's held purposes of a category that matches one the flow carries, once per category list.
+  WITH rows, CASE WHEN a:System AND any(r IN rows WHERE r.cf IS NULL) THEN COLLECT {
+         MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
+         WHERE any(x IN categories WHERE [x, held.id] IN matching)
+         RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p } ELSE [] END AS held
+  UNWIND rows AS r
+  WITH r.b AS b, r.q AS q, r.n AS n,
+       CASE WHEN r.cf IS NOT NULL THEN [r.cf] WHEN held = [] THEN ['unknown'] ELSE held END AS origins
+  // Per sender: its flows by (use, origin purposes), and its recipients with those purposes.
+  RETURN collect({q: q, n: n, origins: origins}) AS items, collect([b, origins]) AS sent
+  }
+  WITH a, items, sent WHERE items <> []
+  RETURN a, items, sent
 }
-WITH wanted, strong, parties, qualifying, uses,
-     COLLECT { UNWIND origin_sets AS set UNWIND set AS p RETURN DISTINCT p ORDER BY p } AS purposes
-// For each origin purpose p, the flows that establish it (only these, not all the flows, go on).
-WITH wanted, strong, parties, uses, purposes,
-     [p IN purposes | [x IN qualifying WHERE p IN x.origins | x.f]] AS establishing
-UNWIND range(0, size(purposes) - 1) AS k
-WITH wanted, strong, parties, uses, purposes[k] AS p, establishing[k] AS seeds
-CALL (wanted, strong, parties, uses, p, seeds) {
-  // The verdict of using data held for p for each use q, with the deciding rule.
-  WITH wanted, strong, parties, p, seeds, [q IN uses | {q: q, judged:
+WITH wanted, strong, purposes, matching, parties, K, M, steps,
+     collect(CASE WHEN a IS NOT NULL THEN {a: a, items: items} END) AS groups, collect(sent) AS sent
+// The first level of the search: each recipient with the purposes its incoming flows establish
+// (a purpose's place k computed once per purpose).
+CALL (sent, purposes, K, steps) {
+  UNWIND sent AS xs
+  UNWIND xs AS x
+  UNWIND x[1] AS p
+  WITH p, collect(DISTINCT x[0]) AS recipients
+  WITH reduce(lo = -1, s IN steps | CASE WHEN lo + s < K AND purposes[lo + s] <= p THEN lo + s ELSE lo END) AS k,
+       recipients
+  UNWIND recipients AS b
+  WITH b, k ORDER BY k
+  WITH b, collect(k) AS ks
+  RETURN collect({n: b, ks: ks}) AS level1
+}
+// The verdict of using data held for purposes[k] for each use q, with the deciding rule: verdicts[k].
+// up: [purpose, ancestor, distance] for every purpose and each purpose at or above it.
+WITH wanted, strong, purposes, matching, parties, K, M, steps, groups, level1,
+     COLLECT { MATCH path = (x:Purpose)((:Purpose)-[:BROADER]->(:Purpose))*(c:Purpose)
+               RETURN [x.id, c.id, length(path)] } AS up,
+     COLLECT { MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
+               RETURN {rule: r, c: c.id, u: u.id} } AS rules
+WITH wanted, strong, purposes, matching, parties, K, M, steps, groups, level1,
+  [p IN purposes | [q IN purposes | {q: q, judged:
     CASE WHEN p = 'unknown' OR q = 'unknown' THEN {verdict: 'gap', rule: null} ELSE
-      [best IN [COLLECT {
-          MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
-          MATCH dp = (:Purpose {id: p})((:Purpose)-[:BROADER]->(:Purpose))*(c)
-          MATCH dq = (:Purpose {id: q})((:Purpose)-[:BROADER]->(:Purpose))*(u)
-          RETURN r ORDER BY length(dp) + length(dq), r.compatible, r.id LIMIT 1 }] |
-        CASE WHEN best <> [] THEN
-               {verdict: CASE WHEN best[0].compatible THEN 'compatible' ELSE 'violation' END, rule: best[0]}
-             WHEN q = p OR EXISTS { MATCH (:Purpose {id: q})((:Purpose)-[:BROADER]->(:Purpose))+(:Purpose {id: p}) }
-               THEN {verdict: 'compatible', rule: null}
+      // The rules that apply, with their distance; the best: nearest, then incompatible, then smallest id.
+      [best IN [reduce(best = null, x IN [r IN rules WHERE any(d IN up WHERE d[0] = p AND d[1] = r.c)
+                                                        AND any(d IN up WHERE d[0] = q AND d[1] = r.u) |
+                  {rule: r.rule, rank: head([d IN up WHERE d[0] = p AND d[1] = r.c | d[2]])
+                                      + head([d IN up WHERE d[0] = q AND d[1] = r.u | d[2]])}] |
+          CASE WHEN best IS NULL OR x.rank < best.rank
+                    OR (x.rank = best.rank AND (NOT x.rule.compatible AND best.rule.compatible
+                        OR (x.rule.compatible = best.rule.compatible AND x.rule.id < best.rule.id)))
+               THEN x ELSE best END)] |
+        CASE WHEN best IS NOT NULL THEN
+               {verdict: CASE WHEN best.rule.compatible THEN 'compatible' ELSE 'violation' END, rule: best.rule}
+             WHEN any(d IN up WHERE d[0] = q AND d[1] = p) THEN {verdict: 'compatible', rule: null}
              ELSE {verdict: 'unassessed', rule: null} END][0]
-    END}] AS verdicts
-  // (2) The breadth-first search, kept as a tree: entry {n: party, f: the flow that brought p there,
-  // parent: the entry it came from (-1 at level 1), level, idx: its own place in the list}.
-  // Level 1: each recipient of a flow that establishes p, by the one with the smallest (sender, flow) ids.
-  WITH wanted, strong, parties, p, verdicts, seeds,
-       [first IN [COLLECT {
-           UNWIND seeds AS f
-           WITH f, startNode(f) AS a, endNode(f) AS w
-           RETURN {n: w, f: f.id, parent: -1, level: 1} AS e ORDER BY w.id, a.id, f.id }] |
-         [i IN range(0, size(first) - 1) WHERE i = 0 OR first[i].n <> first[i - 1].n | first[i]]][0] AS level1
-  WITH wanted, strong, parties, p, verdicts, seeds,
-       [i IN range(0, size(level1) - 1) | {n: level1[i].n, f: level1[i].f, parent: -1, level: 1, idx: i}] AS level1
-  // Further levels: st.frontier, the entries of the last level; st.seen: every party p reached;
-  // st.out: the whole tree.
-  WITH wanted, strong, p, verdicts, seeds, reduce(st = {frontier: level1, seen: [e IN level1 | e.n], out: level1},
-                                                  level IN range(2, parties + 1) |
-    CASE WHEN st.frontier = [] THEN st ELSE
-      // [x IN [value] | …][0] names a value inside an expression.
-      [step IN [COLLECT {
-          UNWIND st.frontier AS cur
-          WITH cur, cur.n AS u
+    END}]] AS verdicts
+// (2) The search. st.frontier: {n: party, ks: the purposes that reached it at the last level};
+// st.old and st.recent: the keys id(party) * K + k of every (party, purpose) reached; st.out: the
+// frontiers, level by level.
+WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts,
+     reduce(st = {frontier: level1, old: COLLECT { UNWIND level1 AS e UNWIND e.ks AS k RETURN id(e.n) * K + k },
+                  recent: [], out: [level1]}, level IN range(2, parties + 1) |
+  CASE WHEN st.frontier = [] THEN st ELSE
+    // [x IN [value] | …][0] names a value inside an expression.
+    [step IN [COLLECT {
+        UNWIND st.frontier AS cur
+        WITH cur.n AS u, cur.ks AS ks
+        // Each party the frontier party sends to over a qualifying flow, once however many flows.
+        UNWIND COLLECT {
           MATCH (u:Party)-[f:FLOW]->(y:Party)
-          WHERE NOT y IN st.seen
-            AND ($as_of IS NULL OR (
+          WHERE ($as_of IS NULL OR (
                   coalesce(f.status, '') <> 'proposed'
                   AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
                   AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
@@ -107,78 +145,129 @@ CALL (wanted, strong, parties, uses, p, seeds) {
             AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
             AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                        WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-          RETURN {n: y, f: f.id, parent: cur.idx, level: level} AS e
-          ORDER BY y.id, u.id, f.id
-        }] |
-        [next IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i].n <> step[i - 1].n | step[i]]] |
-          [numbered IN [[i IN range(0, size(next) - 1) | {n: next[i].n, f: next[i].f, parent: next[i].parent,
-                                                             level: level, idx: size(st.out) + i}]] |
-            {frontier: numbered, seen: st.seen + [e IN numbered | e.n], out: st.out + numbered}][0]][0]][0]
-    END).out AS tree
-  // (3) The pairs (p, g): g establishes p (a chain of one, from: -1), or g leaves a party p reached
-  // (from: its tree entry) and does not establish p itself. (4) Judge them by their use q: count
-  // them all; keep violations and gaps (by flow id) to report.
-  CALL (wanted, strong, seeds, tree, verdicts) {
-    CALL (wanted, strong, seeds, tree) {
-      UNWIND seeds AS g
-      RETURN g, -1 AS from
-      UNION ALL
-      UNWIND tree AS e
-      WITH e, e.n AS u
-      MATCH (u:Party)-[g:FLOW]->(y:Party)
-      WHERE NOT g IN seeds
-        AND ($as_of IS NULL OR (
+          RETURN DISTINCT y } AS y
+        UNWIND ks AS k
+        WITH y, k, id(y) * K + k AS key
+        WHERE NOT key IN st.old AND NOT key IN st.recent
+        RETURN [y, k, key] AS e ORDER BY key
+      }] |
+      // Sorted by key: a party's new purposes are consecutive, and so are repeats.
+      [fresh IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i][2] <> step[i - 1][2] | step[i]]] |
+        [starts IN [[i IN range(0, size(fresh) - 1) WHERE i = 0 OR fresh[i][0] <> fresh[i - 1][0] | i]] |
+          [next IN [[j IN range(0, size(starts) - 1) | {n: fresh[starts[j]][0],
+              ks: [i IN range(starts[j], coalesce(starts[j + 1], size(fresh)) - 1) | fresh[i][1]]}]] |
+            // The new keys join recent; recent joins old when it has grown to a quarter of old.
+            CASE WHEN size(st.recent) + size(fresh) > size(st.old) / 4
+              THEN {frontier: next, old: st.old + st.recent + [e IN fresh | e[2]], recent: [], out: st.out + [next]}
+              ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[2]], out: st.out + [next]} END
+          ][0]][0]][0]][0]
+  END) AS st
+WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts, st.old + st.recent AS seen,
+     // (party, purpose, level) of every state, as (id(party) * K + k) * M + level.
+     COLLECT { UNWIND range(0, size(st.out) - 1) AS d UNWIND st.out[d] AS e UNWIND e.ks AS k
+               RETURN (id(e.n) * K + k) * M + d + 1 } AS levelled, size(st.out) AS levels
+// (3) The counts. A flow g from a carries purpose k when k is one of its own origin purposes or
+// k reached a. Summed per (purposes reaching the sender, use, own origins not among them), then per
+// (k, use). (A CALL, not a COLLECT: Neo4j 5.26 charges every group of an aggregation inside a COLLECT
+// with the size of the lists the COLLECT reads afterwards.)
+CALL (groups, seen, purposes, K, steps, verdicts) {
+  UNWIND groups AS gr
+  WITH [k IN range(0, K - 1) WHERE id(gr.a) * K + k IN seen] AS reached, gr.items AS items
+  UNWIND items AS it
+  WITH reached, it.q AS q, it.origins AS origins, sum(it.n) AS n
+  WITH reached, q, n, [o IN origins | reduce(lo = -1, s IN steps |
+                         CASE WHEN lo + s < K AND purposes[lo + s] <= o THEN lo + s ELSE lo END)] AS ks
+  UNWIND reached + [k IN ks WHERE NOT k IN reached] AS k
+  WITH k, q, sum(n) AS n
+  RETURN collect({k: k, q: q, n: n, verdict: [v IN verdicts[k] WHERE v.q = q][0].judged.verdict}) AS tally
+}
+WITH wanted, strong, purposes, matching, K, M, verdicts, seen, levelled, levels,
+     [verdict IN ['violation', 'gap', 'compatible'] |
+       reduce(n = 0, c IN tally | n + CASE WHEN c.verdict = verdict THEN c.n ELSE 0 END)] AS counted,
+     COLLECT { UNWIND tally AS c WITH c WHERE c.verdict = 'unassessed'
+               RETURN {collected_for: purposes[c.k], used_for: c.q, count: c.n} AS u
+               ORDER BY u.collected_for, u.used_for } AS unassessed
+// (4) The records shown: violations, then gaps, by flow id then purpose; the first $limit of each.
+WITH wanted, strong, purposes, matching, K, M, verdicts, seen, levelled, levels, counted, unassessed,
+     [which IN ['violation', 'gap'] | COLLECT {
+       MATCH (a:Party)-[g:FLOW]->(b:Party) USING INDEX g:FLOW(id)
+       WHERE g.id IS NOT NULL AND coalesce($limit, 1) > 0
+         AND ($as_of IS NULL OR (
               coalesce(g.status, '') <> 'proposed'
               AND (g.start IS NULL OR g.start <= left($as_of, size(g.start)))
               AND (g.end IS NULL OR left($as_of, size(g.end)) <= g.end)
-              AND (NOT y:System OR (
-                    coalesce(y.status, '') <> 'proposed'
-                    AND (y.start IS NULL OR y.start <= left($as_of, size(y.start)))
-                    AND (y.end IS NULL OR left($as_of, size(y.end)) <= y.end)))))
-        AND (wanted IS NULL OR any(c IN g.categories WHERE c IN wanted))
-        AND (strong IS NULL OR any(i IN range(0, size(g.citation_ids) - 1)
-                                   WHERE g.citation_claims[i] = 'record' AND g.citation_ids[i] IN strong))
-      RETURN g, e.idx AS from
-    }
-    WITH verdicts, coalesce(g.purpose, 'unknown') AS q, g, from
-    WITH q, [v IN verdicts WHERE v.q = q][0].judged AS judged, g, from
-    WITH q, judged, count(*) AS n,
-         collect(CASE WHEN judged.verdict IN ['violation', 'gap'] THEN {g: g.id, from: from} END) AS shown
-    RETURN collect({q: q, verdict: judged.verdict, rule: judged.rule, n: n, shown: shown}) AS judged_uses
-  }
-  RETURN tree, judged_uses
-}
-WITH collect({p: p, tree: tree, uses: judged_uses}) AS per_purpose
-// The violations and gaps, by flow id then p (a full sort: ORDER BY … LIMIT would be lighter to run
-// but its memory accounting in Neo4j 5.26 is not).
-WITH per_purpose,
-     [verdict IN ['violation', 'gap'] | COLLECT {
-       UNWIND range(0, size(per_purpose) - 1) AS k
-       UNWIND range(0, size(per_purpose[k].uses) - 1) AS j
-       WITH k, j, per_purpose[k].uses[j].shown AS shown WHERE per_purpose[k].uses[j].verdict = verdict
-       UNWIND shown AS pair
-       // Small rows to sort (purposes are in id order, so k orders as p does).
-       RETURN {k: k, j: j, g: pair.g, from: pair.from} AS x
-       ORDER BY x.g, x.k }] AS found,
-     [verdict IN ['violation', 'gap', 'compatible'] |
-       reduce(n = 0, pp IN per_purpose | n + reduce(m = 0, u IN [u IN pp.uses WHERE u.verdict = verdict] | m + u.n))]
-       AS counted,
-     COLLECT {
-       UNWIND per_purpose AS pp UNWIND pp.uses AS u
-       WITH pp, u WHERE u.verdict = 'unassessed'
-       RETURN {collected_for: pp.p, used_for: u.q, count: u.n} AS u
-       ORDER BY u.collected_for, u.used_for } AS unassessed
-// The records shown (all, or the first $limit of each kind), each with its witness chain: walking up
-// the tree of its purpose from the entry it left, then the flow itself. (Trees are indexed in place,
-// never put in a new list: Neo4j counts the content of every new list against the transaction.)
-WITH counted, unassessed,
-     [which IN [0, 1] | [x IN CASE WHEN $limit IS NULL THEN found[which] ELSE found[which][..$limit] END |
-       {which: which, g: x.g, p: per_purpose[x.k].p, q: per_purpose[x.k].uses[x.j].q,
-        verdict: per_purpose[x.k].uses[x.j].verdict, rule: per_purpose[x.k].uses[x.j].rule,
-        ids: reduce(walk = {at: x.from, path: [x.g]},
-                    _ IN range(1, CASE WHEN x.from < 0 THEN 0 ELSE per_purpose[x.k].tree[x.from].level END) |
-                    {at: per_purpose[x.k].tree[walk.at].parent,
-                     path: [per_purpose[x.k].tree[walk.at].f] + walk.path}).path}]] AS picked
+              AND all(p IN [a, b] WHERE NOT p:System OR (
+                    coalesce(p.status, '') <> 'proposed'
+                    AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
+                    AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end)))))
+         AND (wanted IS NULL OR any(c IN g.categories WHERE c IN wanted))
+         AND (strong IS NULL OR any(i IN range(0, size(g.citation_ids) - 1)
+                                    WHERE g.citation_claims[i] = 'record' AND g.citation_ids[i] IN strong))
+       WITH a, g ORDER BY g.id
+       WITH a, g, coalesce(g.purpose, 'unknown') AS q, CASE
+         WHEN g.collected_for IS NOT NULL THEN [g.collected_for]
+         WHEN NOT a:System THEN ['unknown']
+         ELSE [held IN [COLLECT {
+                MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
+                WHERE any(x IN g.categories WHERE [x, held.id] IN matching)
+                RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
+               CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END AS own
+       UNWIND [k IN range(0, K - 1) WHERE purposes[k] IN own OR id(a) * K + k IN seen] AS k
+       WITH a, g, q, k, purposes[k] IN own AS establishes, [v IN verdicts[k] WHERE v.q = q][0].judged AS judged
+       WHERE judged.verdict = which
+       RETURN {a: a, g: g, k: k, q: q, establishes: establishes, judged: judged} AS x
+       LIMIT coalesce($limit, 4611686018427387904) }] AS found
+WITH wanted, strong, purposes, matching, K, M, levelled, levels, counted, unassessed, found
+// Each record's witness: the flow itself when it establishes the purpose; else, from its sender at
+// level d, the flow from a party at level d - 1 with the smallest (party id, flow id), and so on
+// down to level 1, reached by the flow establishing the purpose with the smallest (party id, flow id).
+WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
+       which: which, g: x.g.id, p: purposes[x.k], q: x.q, verdict: x.judged.verdict, rule: x.judged.rule,
+       ids: CASE WHEN x.establishes THEN [x.g.id] ELSE
+         [w IN [reduce(w = {at: x.a, path: [x.g]},
+                       d IN range(head([d IN range(1, levels) WHERE (id(x.a) * K + x.k) * M + d IN levelled]), 2, -1) |
+           [best IN [reduce(best = null, c IN COLLECT {
+               WITH w.at AS y
+               MATCH (u:Party)-[f:FLOW]->(y)
+               WHERE (id(u) * K + x.k) * M + d - 1 IN levelled
+                 AND ($as_of IS NULL OR (
+                       coalesce(f.status, '') <> 'proposed'
+                       AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                       AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)))
+                 AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+                 AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                            WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+               RETURN {u: u, f: f, uid: u.id, fid: f.id} AS c } |
+               CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
+                    THEN c ELSE best END)] |
+             {at: best.u, path: [best.f] + w.path}][0])] |
+           [seed IN [reduce(best = null, c IN COLLECT {
+               WITH w.at AS y
+               MATCH (u:Party)-[f:FLOW]->(y)
+               WHERE ($as_of IS NULL OR (
+                       coalesce(f.status, '') <> 'proposed'
+                       AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                       AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+                       AND (NOT u:System OR (
+                             coalesce(u.status, '') <> 'proposed'
+                             AND (u.start IS NULL OR u.start <= left($as_of, size(u.start)))
+                             AND (u.end IS NULL OR left($as_of, size(u.end)) <= u.end)))))
+                 AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+                 AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                            WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+                 AND purposes[x.k] IN CASE
+                   WHEN f.collected_for IS NOT NULL THEN [f.collected_for]
+                   WHEN NOT u:System THEN ['unknown']
+                   ELSE [held IN [COLLECT {
+                          MATCH (u:System)-[h:HOLDS]->(held:DataCategory)
+                          WHERE any(z IN f.categories WHERE [z, held.id] IN matching)
+                          RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
+                         CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END
+               RETURN {f: f, uid: u.id, fid: f.id} AS c } |
+               CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
+                    THEN c ELSE best END)] |
+             [f IN [seed.f] + w.path | f.id]][0]][0]
+       END}]] AS picked
 // One row per record, so that what each record looks up sees only that record.
 UNWIND CASE WHEN picked[0] + picked[1] = [] THEN [null] ELSE picked[0] + picked[1] END AS pick
 WITH counted, unassessed, pick
