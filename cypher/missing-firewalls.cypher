@@ -9,9 +9,11 @@
 // param: limit (int) At most this many pairs of each kind detailed (default: all); the counts are always complete.
 // mode: read
 //
-// How: for each enforcement party, two level-by-level breadth-first searches run backwards from it
-// (as in reach.cypher, direction up): over flows whose firewall is absent, and over flows whose
-// firewall is absent or unknown. They give every party that can reach it, and its witness route.
+// How: two level-by-level breadth-first searches run backwards from every enforcement party at once
+// (as in reach.cypher, direction up, with the targets riding together as the purposes do in
+// creep-drift.cypher): over flows whose firewall is absent, and over flows whose firewall is absent
+// or unknown. They give every (party, target) pair and its distance; the witness routes of the
+// pairs shown are then walked from the origin, each hop to a party one level nearer the target.
 // Cut flows: a flow on every route lies on the witness route in particular, so each hop of the
 // witness is tested by asking for a shortest route that avoids it (SHORTEST 1, a breadth-first
 // search); the hop is a cut flow when there is none. This replaces the embedded engine
@@ -47,20 +49,26 @@ CALL () {
   RETURN collect(CASE WHEN any(x IN sectors WHERE x IN $public_sectors) THEN p END) AS origins,
          collect(CASE WHEN any(x IN sectors WHERE x IN $enforcement_sectors) THEN p END) AS targets
 }
-OPTIONAL CALL (origins, targets, wanted, strong, parties) {
-  UNWIND targets AS t
-  // regions[0]: parties that reach t over flows with firewall absent; regions[1]: absent or
-  // unknown. Each entry: the party and its witness route to t (flows in travel order).
-  WITH t, [allowed IN [['absent'], ['absent', 'unknown']] |
-    reduce(st = {frontier: [{n: t, path: []}], seen: [t], out: []}, level IN range(1, parties) |
-      CASE WHEN st.frontier = [] THEN st ELSE
-        // [x IN [value] | …][0] names a value inside an expression.
-        [step IN [COLLECT {
-            UNWIND st.frontier AS cur
-            WITH cur, cur.n AS u
+WITH wanted, strong, origins, targets, size(targets) AS T, parties + 2 AS M, parties
+// Two searches run backwards from every enforcement party at once, a level at a time (as in
+// reach.cypher, direction up): regions[0] over flows whose firewall is absent, regions[1] over flows
+// whose firewall is absent or unknown. A frontier entry is a party with the targets (places in
+// targets) it reached at that level; (party, target) states seen are integer keys
+// id(party) * T + target, in two lists tested with IN (a hash set Neo4j builds once per list; the
+// larger list is rebuilt rarely). Each region: its levels, level 0 being the targets themselves.
+WITH wanted, strong, origins, targets, T, M, [allowed IN [['absent'], ['absent', 'unknown']] |
+  reduce(st = {frontier: [i IN range(0, T - 1) | {n: targets[i], ts: [i]}],
+               old: [i IN range(0, T - 1) | id(targets[i]) * T + i], recent: [],
+               out: [[i IN range(0, T - 1) | {n: targets[i], ts: [i]}]]}, level IN range(1, parties) |
+    CASE WHEN st.frontier = [] THEN st ELSE
+      // [x IN [value] | …][0] names a value inside an expression.
+      [step IN [COLLECT {
+          UNWIND st.frontier AS cur
+          WITH cur.n AS u, cur.ts AS ts
+          // Each party that sends to the frontier party over such a flow, once however many flows.
+          UNWIND COLLECT {
             MATCH (u:Party)<-[f:FLOW]-(y:Party)
-            WHERE NOT y IN st.seen
-              AND f.firewall IN allowed
+            WHERE f.firewall IN allowed
               AND ($as_of IS NULL OR (
                     coalesce(f.status, '') <> 'proposed'
                     AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
@@ -72,29 +80,72 @@ OPTIONAL CALL (origins, targets, wanted, strong, parties) {
               AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
               AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                          WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-            // The tie-break: the flow to the party nearer t with the smallest ids.
-            RETURN {n: y, path: [f] + cur.path} AS e
-            ORDER BY y.id, u.id, f.id
-          }] |
-          [next IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i].n <> step[i - 1].n | step[i]]] |
-            {frontier: next, seen: st.seen + [e IN next | e.n], out: st.out + next}][0]][0]
-      END).out] AS regions
-  WITH t, regions, [e IN regions[0] | e.n] AS confirmed
-  // missing: origins in the absent region; unknown-barrier: in the other region only.
-  UNWIND [e IN regions[0] WHERE e.n IN origins | {kind: 'missing', o: e.n, path: e.path}]
-       + [e IN regions[1] WHERE e.n IN origins AND NOT e.n IN confirmed
-          | {kind: 'unknown-barrier', o: e.n, path: e.path}] AS pair
-  RETURN pair.kind AS kind, pair.o AS o, t, pair.path AS path
+            RETURN DISTINCT y } AS y
+          UNWIND ts AS t
+          WITH y, t, id(y) * T + t AS key
+          WHERE NOT key IN st.old AND NOT key IN st.recent
+          RETURN [y, t, key] AS e ORDER BY key
+        }] |
+        // Sorted by key: a party's new targets are consecutive, and so are repeats.
+        [fresh IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i][2] <> step[i - 1][2] | step[i]]] |
+          [starts IN [[i IN range(0, size(fresh) - 1) WHERE i = 0 OR fresh[i][0] <> fresh[i - 1][0] | i]] |
+            [next IN [[j IN range(0, size(starts) - 1) | {n: fresh[starts[j]][0],
+                ts: [i IN range(starts[j], coalesce(starts[j + 1], size(fresh)) - 1) | fresh[i][1]]}]] |
+              // The new keys join recent; recent joins old when it has grown to a quarter of old.
+              CASE WHEN size(st.recent) + size(fresh) > size(st.old) / 4
+                THEN {frontier: next, old: st.old + st.recent + [e IN fresh | e[2]], recent: [], out: st.out + [next]}
+                ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[2]], out: st.out + [next]} END
+            ][0]][0]][0]][0]
+    END).out] AS regions
+// Every pair: missing when the origin reached the target in regions[0]; unknown-barrier when only in
+// regions[1]. By origin id, then target id (targets are in id order). (A CALL, not a COLLECT:
+// Neo4j 5.26 charges every row an aggregation inside a COLLECT keeps with the lists it reads.)
+CALL (origins, regions, T) {
+  WITH origins, regions, T,
+       COLLECT { UNWIND regions[0] AS lvl UNWIND lvl AS e UNWIND e.ts AS t RETURN id(e.n) * T + t } AS confirmed
+  UNWIND [0, 1] AS r
+  UNWIND range(1, size(regions[r]) - 1) AS d
+  UNWIND regions[r][d] AS e
+  WITH origins, T, confirmed, r, d, e.n AS o, e.ts AS ts
+  WHERE o IN origins
+  UNWIND ts AS t
+  WITH T, confirmed, r, d, o, t
+  WHERE r = 0 OR NOT id(o) * T + t IN confirmed
+  WITH r, d, o, t ORDER BY o.id, t
+  RETURN collect(CASE r WHEN 0 THEN {o: o, t: t, d: d} END) AS missing,
+         collect(CASE r WHEN 1 THEN {o: o, t: t, d: d} END) AS unknown_barrier
 }
-// Every pair, by origin then target; the first $limit (default all) of each kind are detailed.
-WITH origins, targets, wanted, strong, kind, o, t, path
-ORDER BY o.id, t.id
-WITH origins, targets, wanted, strong,
-     collect(CASE kind WHEN 'missing' THEN {kind: kind, o: o, t: t, path: path} END) AS missing,
-     collect(CASE kind WHEN 'unknown-barrier' THEN {kind: kind, o: o, t: t, path: path} END) AS unknown_barrier
-WITH origins, targets, wanted, strong, size(missing) AS n_missing, size(unknown_barrier) AS n_unknown,
-     CASE WHEN $limit IS NULL THEN missing ELSE missing[..$limit] END
-     + CASE WHEN $limit IS NULL THEN unknown_barrier ELSE unknown_barrier[..$limit] END AS shown
+WITH wanted, strong, origins, targets, T, M, regions, size(missing) AS n_missing, size(unknown_barrier) AS n_unknown,
+     CASE WHEN $limit IS NULL THEN missing ELSE missing[..$limit] END AS missing,
+     CASE WHEN $limit IS NULL THEN unknown_barrier ELSE unknown_barrier[..$limit] END AS unknown_barrier
+// The witness of each pair shown: from the origin at level d, the flow of the pair's kind to a party
+// at level d - 1 with the smallest (party id, flow id), and so on down to the target - the searches'
+// own tie-break. levelled[r]: the states of regions[r] as (id(party) * T + target) * M + level.
+WITH wanted, strong, origins, targets, T, M, n_missing, n_unknown, missing, unknown_barrier,
+     [r IN [0, 1] | CASE WHEN [missing, unknown_barrier][r] = [] THEN [] ELSE COLLECT {
+       UNWIND range(0, size(regions[r]) - 1) AS d UNWIND regions[r][d] AS e UNWIND e.ts AS t
+       RETURN (id(e.n) * T + t) * M + d } END] AS levelled
+WITH wanted, strong, origins, targets, n_missing, n_unknown,
+     [r IN [0, 1] | [x IN [missing, unknown_barrier][r] | {
+       kind: ['missing', 'unknown-barrier'][r], o: x.o, t: targets[x.t],
+       path: reduce(w = {at: x.o, path: []}, d IN range(x.d, 1, -1) |
+         [best IN [reduce(best = null, c IN COLLECT {
+             WITH w.at AS u
+             MATCH (u:Party)-[f:FLOW]->(y:Party)
+             WHERE f.firewall IN [['absent'], ['absent', 'unknown']][r]
+               AND (id(y) * T + x.t) * M + d - 1 IN levelled[r]
+               AND ($as_of IS NULL OR (
+                     coalesce(f.status, '') <> 'proposed'
+                     AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                     AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)))
+               AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+               AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                          WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+             RETURN {y: y, f: f, yid: y.id, fid: f.id} AS c } |
+             CASE WHEN best IS NULL OR c.yid < best.yid OR (c.yid = best.yid AND c.fid < best.fid)
+                  THEN c ELSE best END)] |
+           {at: best.y, path: w.path + [best.f]}][0]).path}]] AS picked
+WITH origins, targets, wanted, strong, n_missing, n_unknown, picked[0] + picked[1] AS shown
 // One row per pair shown, so that what each pair looks up sees only that pair.
 UNWIND CASE WHEN shown = [] THEN [null] ELSE shown END AS pair
 OPTIONAL CALL (pair, wanted, strong) {
