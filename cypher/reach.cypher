@@ -69,8 +69,22 @@ WITH s, reduce(st = {frontier: [{n: s, path: []}], seen: [s], out: []},
         {frontier: next, seen: st.seen + [e IN next | e.n],
          out: st.out + [e IN next | {n: e.n, distance: level, path: e.path}]}][0]][0]
   END) AS st
+// The citations the hops detailed below carry, looked up once each, sorted by id: each hop then
+// finds its own by bisection (log2 of their number) rather than by a lookup per hop.
+CALL (st) {
+  UNWIND st.out AS r
+  WITH CASE $direction WHEN 'up' THEN head(r.path) ELSE last(r.path) END AS f
+  UNWIND f.citation_ids AS id
+  WITH DISTINCT id
+  MATCH (c:Citation {id: id})-[:CITES]->(src:Source)
+  WITH c, src ORDER BY c.id
+  RETURN collect([c.id, {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
+                         locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                         confidence: c.confidence, note: c.note}]) AS cites
+}
+WITH st, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 UNWIND st.out AS r
-WITH r.n AS x, r.distance AS distance, r.path AS path
+WITH cites, steps, r.n AS x, r.distance AS distance, r.path AS path
 // Each row gives the hop by which its witness reaches the party: the last hop down, the first up.
 // Every hop of every witness is that hop of some party listed, so each flow is detailed once.
 RETURN x.id AS party, x.name AS label, CASE WHEN x:Agency THEN 'agency' ELSE 'system' END AS kind,
@@ -79,19 +93,12 @@ RETURN x.id AS party, x.name AS label, CASE WHEN x:Agency THEN 'agency' ELSE 'sy
          flow: f.id, from: startNode(f).id, from_label: startNode(f).name,
          to: endNode(f).id, to_label: endNode(f).name, categories: f.categories,
          purpose: coalesce(f.purpose, 'unknown'), collected_for: f.collected_for,
-         firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note, citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'firewall'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }},
-         citations: COLLECT {
-           UNWIND range(0, size(f.citation_ids) - 1) AS i
-           WITH i WHERE f.citation_claims[i] = 'record'
-           MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-           RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file, url: src.url,
-                   locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                   confidence: c.confidence, note: c.note} ORDER BY i }
+         firewall: {status: coalesce(f.firewall, 'unknown'), note: f.firewall_note,
+                    citations: [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'firewall' |
+                      cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites)
+                                   AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]]},
+         citations: [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'record' |
+           cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites)
+                        AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]]
        }][0] AS hop
 ORDER BY distance, party

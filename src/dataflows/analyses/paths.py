@@ -227,9 +227,10 @@ def paths_report(source: str, target: str, paths: list[dict[str, Any]], *, flt: 
 def reach_report(party: str, direction: Direction, reached: list[dict[str, Any]], *,
                  flt: FlowFilter = NO_FILTER, day: dt.date | None = None) -> Report:
     """Report of what *party* reaches (down) or is reached from (up)."""
-    rows = [{"party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
-             "route": route_text(r["path"]["hops"]), "sources": hop_sources(r["path"]["hops"])}
-            for r in reached]
+    with paused_gc():
+        rows = [{"party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
+                 "route": route_text(r["path"]["hops"]), "sources": hop_sources(r["path"]["hops"])}
+                for r in reached]
     what = "downstream of" if direction == "down" else "upstream of"
     table = Table("reach", f"Parties {what} {party}",
                   [("party", "party"), ("label", "name"), ("kind", "kind"), ("distance", "hops"),

@@ -42,7 +42,7 @@ import neo4j
 
 from .. import schema as s
 from ..analyses import creep, firewalls
-from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name
+from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name, paused_gc
 from .connect import retrying
 from .queries import Query, catalogue
 
@@ -142,10 +142,12 @@ class Neo4jAnalyses:
         values.update(params)
 
         def work() -> list[dict[str, Any]]:
-            records, _, keys = self.driver.execute_query(
-                neo4j.Query(query.text, timeout=self.timeout), values,
-                database_=self.database, routing_=neo4j.RoutingControl.READ)
-            return [{k: r[k] for k in keys} for r in records]
+            # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
+            with paused_gc():
+                records, _, keys = self.driver.execute_query(
+                    neo4j.Query(query.text, timeout=self.timeout), values,
+                    database_=self.database, routing_=neo4j.RoutingControl.READ)
+                return [dict(zip(keys, r)) for r in records]
 
         return retrying(work)
 
@@ -226,9 +228,10 @@ class Neo4jAnalyses:
                         **self._filter_params(flt))
         # Each row details one hop (the one by which its witness reaches the party); every witness is
         # made of such hops, so the paths are spelled out from them by flow id.
-        hops = _hops(r["hop"] for r in rows)
-        return [{"party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
-                 "path": _path(r["flows"], hops)} for r in rows]
+        with paused_gc():
+            hops = _hops(r["hop"] for r in rows)
+            return [{"party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
+                     "path": _path(r["flows"], hops)} for r in rows]
 
     # ------------------------------------------------------------------
     # Function creep
