@@ -20,7 +20,8 @@
 //     strings made this search about 45% slower;
 // (3) the counts per (P, Q): the purposes reaching a sender, with its flows' own origin purposes,
 //     summed by use;
-// (4) the records shown: flows in flow id order (the flow id index) until enough are found, each
+// (4) the records shown: flows in flow id order (the flow id index dataflows_flow_id, which
+//     'dataflows load' creates; the query names it so the order comes from it) until enough are found, each
 //     witness walked back from its sender level by level, choosing the flow from a party one level
 //     nearer the origin with the smallest (party id, flow id) - the breadth-first search's own
 //     tie-break.
