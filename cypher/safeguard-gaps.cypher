@@ -4,7 +4,14 @@
 // param: as_of (date) Only flows and systems in force that day.
 // mode: read
 
-CALL () {
+// Every citation in full, by id: a flow's citations are found in it by bisection (log2 of their
+// number) rather than by a lookup per citation.
+WITH COLLECT { MATCH (c:Citation)-[:CITES]->(s:Source)
+               RETURN [c.id, {source: c.source, title: s.title, publisher: s.publisher, file: s.file, url: s.url,
+                              locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                              confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
+WITH cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
+CALL (cites, steps) {
   MATCH (a:Party)-[f:FLOW]->(b:Party)
   WHERE $as_of IS NULL OR (
           coalesce(f.status, '') <> 'proposed'
@@ -14,7 +21,7 @@ CALL () {
                 coalesce(p.status, '') <> 'proposed'
                 AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
                 AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end))))
-  WITH a, f, b,
+  WITH cites, steps, a, f, b,
        [g IN [{safeguard: 'sharing_agreement', status: coalesce(f.safeguard_sharing_agreement, 'unknown'),
                note: f.safeguard_sharing_agreement_note, claim: 'safeguards.sharing_agreement'}]
         WHERE g.status <> 'yes']
@@ -26,17 +33,12 @@ CALL () {
            THEN {safeguard: g.safeguard, status: g.status, says: 'unknown', citations: [], sources: []}
            ELSE {safeguard: g.safeguard, status: g.status, says: coalesce(g.note, ''),
                  // The citations of a flow are listed on it, in order, with the claim each supports.
-                 citations: COLLECT {
-                   UNWIND range(0, size(f.citation_ids) - 1) AS i
-                   WITH i WHERE f.citation_claims[i] = g.claim
-                   MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(src:Source)
-                   RETURN {source: c.source, title: src.title, publisher: src.publisher, file: src.file,
-                           url: src.url, locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                           confidence: c.confidence, note: c.note} ORDER BY i },
+                 citations: [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = g.claim |
+                   cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]],
                  sources: COLLECT {
                    UNWIND range(0, size(f.citation_ids) - 1) AS i
                    WITH i WHERE f.citation_claims[i] = g.claim
-                   MATCH (c:Citation {id: f.citation_ids[i]})
+                   WITH cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1] AS c
                    WITH DISTINCT c.source AS source, c.locator AS locator
                    RETURN {source: source, locator: locator} ORDER BY source, locator }}
            END] AS gaps

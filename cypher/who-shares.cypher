@@ -16,6 +16,13 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
        MATCH (j:Jurisdiction)((:Jurisdiction)-[:WITHIN]->(:Jurisdiction))*(:Jurisdiction {id: $jurisdiction})
        RETURN j.id } END AS wanted_places
 
+// Every citation in full, by id: a flow's citations are found in it by bisection (log2 of their
+// number) rather than by a lookup per citation.
+WITH wanted_categories, wanted_places, COLLECT { MATCH (c:Citation)-[:CITES]->(s:Source)
+                RETURN [c.id, {source: c.source, title: s.title, publisher: s.publisher, file: s.file, url: s.url,
+                               locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                               confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
+WITH wanted_categories, wanted_places, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 // Anchor on the named party when there is one; otherwise every flow.
 CALL (wanted_categories, wanted_places) {
   MATCH (a:Party {id: $party})-[f:FLOW]->(b:Party)
@@ -28,7 +35,7 @@ CALL (wanted_categories, wanted_places) {
   WHERE $party IS NULL
   RETURN a, f, b
 }
-WITH a, f, b, wanted_categories, wanted_places
+WITH a, f, b, wanted_categories, wanted_places, cites, steps
 // As of a day: the flow, and each system at either end, in force (proposed never is; an unknown
 // start or end is open; a partial date covers its whole year or month, compared as text).
 WHERE ($as_of IS NULL OR (
@@ -68,17 +75,11 @@ RETURN f.id AS flow,
        // Every (source, locator) behind the flow, its legal basis, firewall and safeguards.
        COLLECT {
          UNWIND f.citation_ids AS id
-         MATCH (c:Citation {id: id})
+         WITH cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= id THEN lo + j ELSE lo END)][1] AS c
          WITH DISTINCT c.source AS source, c.locator AS locator
          RETURN {source: source, locator: locator} ORDER BY source, locator
        } AS sources,
        // The own citations of the flow, in full and in the order of the map.
-       COLLECT {
-         UNWIND range(0, size(f.citation_ids) - 1) AS i
-         WITH i WHERE f.citation_claims[i] = 'record'
-         MATCH (c:Citation {id: f.citation_ids[i]})-[:CITES]->(s:Source)
-         RETURN {source: c.source, title: s.title, publisher: s.publisher, file: s.file, url: s.url,
-                 locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                 confidence: c.confidence, note: c.note} ORDER BY i
-       } AS citations
+       [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'record' |
+        cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]] AS citations
 ORDER BY flow
