@@ -147,7 +147,7 @@ class Neo4jAnalyses:
                 records, _, keys = self.driver.execute_query(
                     neo4j.Query(query.text, timeout=self.timeout), values,
                     database_=self.database, routing_=neo4j.RoutingControl.READ)
-                return [dict(zip(keys, r)) for r in records]
+                return [dict(zip(keys, r, strict=True)) for r in records]
 
         return retrying(work)
 
