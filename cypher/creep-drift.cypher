@@ -65,7 +65,10 @@ OPTIONAL CALL (wanted, strong, matching) {
     AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
     AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-  WITH f.categories AS categories, b, f.collected_for AS cf, coalesce(f.purpose, 'unknown') AS q, count(*) AS n
+  // Categories matter only where the origin comes from what a system holds: elsewhere null, so
+  // that they are neither read nor grouped on.
+  WITH CASE WHEN f.collected_for IS NULL AND a:System THEN f.categories END AS categories, b,
+       f.collected_for AS cf, coalesce(f.purpose, 'unknown') AS q, count(*) AS n
   WITH categories, collect({b: b, cf: cf, q: q, n: n}) AS rows
   // A system's held purposes of a category that matches one the flow carries, once per category list.
   WITH rows, CASE WHEN a:System AND any(r IN rows WHERE r.cf IS NULL) THEN COLLECT {

@@ -10,10 +10,11 @@
 // mode: read
 //
 // How: two level-by-level breadth-first searches run backwards from every enforcement party at once
-// (as in reach.cypher, direction up, with the targets riding together as the purposes do in
-// creep-drift.cypher): over flows whose firewall is absent, and over flows whose firewall is absent
-// or unknown. They give every (party, target) pair and its distance; the witness routes of the
-// pairs shown are then walked from the origin, each hop to a party one level nearer the target.
+// and side by side (as in reach.cypher, direction up, with the targets riding together as the
+// purposes do in creep-drift.cypher): over flows whose firewall is absent, and over flows whose
+// firewall is absent or unknown. They give every (party, target) pair and its distance; the witness
+// routes of the pairs shown are then walked from the origin, each hop to a party one level nearer
+// the target.
 // Cut flows: a flow on every route lies on the witness route in particular, so each hop of the
 // witness is tested by asking for a shortest route that avoids it (SHORTEST 1, a breadth-first
 // search); the hop is a cut flow when there is none. This replaces the embedded engine
@@ -50,25 +51,29 @@ CALL () {
          collect(CASE WHEN any(x IN sectors WHERE x IN $enforcement_sectors) THEN p END) AS targets
 }
 WITH wanted, strong, origins, targets, size(targets) AS T, parties + 2 AS M, parties
-// Two searches run backwards from every enforcement party at once, a level at a time (as in
-// reach.cypher, direction up): regions[0] over flows whose firewall is absent, regions[1] over flows
-// whose firewall is absent or unknown. A frontier entry is a party with the targets (places in
-// targets) it reached at that level; (party, target) states seen are integer keys
-// id(party) * T + target, in two lists tested with IN (a hash set Neo4j builds once per list; the
-// larger list is rebuilt rarely). Each region: its levels, level 0 being the targets themselves.
-WITH wanted, strong, origins, targets, T, M, [allowed IN [['absent'], ['absent', 'unknown']] |
-  reduce(st = {frontier: [i IN range(0, T - 1) | {n: targets[i], ts: [i]}],
-               old: [i IN range(0, T - 1) | id(targets[i]) * T + i], recent: [],
-               out: [[i IN range(0, T - 1) | {n: targets[i], ts: [i]}]]}, level IN range(1, parties) |
+// The two searches run backwards from every enforcement party at once, a level at a time (as in
+// reach.cypher, direction up), and together: region 0 over flows whose firewall is absent, region 1
+// over flows whose firewall is absent or unknown. A frontier entry is a party with the targets
+// (places in targets) it reached at that level in each region, a and u; each party's inbound flows
+// are read once per level for both. (party, target, region) states seen are integer keys
+// (id(party) * T + target) * 2 + region, in two lists tested with IN (a hash set Neo4j builds once
+// per list; the larger list is rebuilt rarely).
+WITH wanted, strong, origins, targets, T, M,
+  reduce(st = {frontier: [i IN range(0, T - 1) | {n: targets[i], a: [i], u: [i]}],
+               old: [i IN range(0, T - 1) | (id(targets[i]) * T + i) * 2]
+                    + [i IN range(0, T - 1) | (id(targets[i]) * T + i) * 2 + 1], recent: [],
+               out: [[i IN range(0, T - 1) | {n: targets[i], a: [i], u: [i]}]]}, level IN range(1, parties) |
     CASE WHEN st.frontier = [] THEN st ELSE
       // [x IN [value] | …][0] names a value inside an expression.
       [step IN [COLLECT {
           UNWIND st.frontier AS cur
-          WITH cur.n AS u, cur.ts AS ts
-          // Each party that sends to the frontier party over such a flow, once however many flows.
+          WITH cur.n AS u, cur.a AS ta, cur.u AS tu
+          // Each party that sends to the frontier party over a flow without a barrier known: once
+          // with absent true when one of those flows has its firewall absent, once with false when one
+          // has it unknown.
           UNWIND COLLECT {
             MATCH (u:Party)<-[f:FLOW]-(y:Party)
-            WHERE f.firewall IN allowed
+            WHERE f.firewall IN ['absent', 'unknown']
               AND ($as_of IS NULL OR (
                     coalesce(f.status, '') <> 'proposed'
                     AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
@@ -80,23 +85,29 @@ WITH wanted, strong, origins, targets, T, M, [allowed IN [['absent'], ['absent',
               AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
               AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                          WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-            RETURN DISTINCT y } AS y
-          UNWIND ts AS t
-          WITH y, t, id(y) * T + t AS key
+            RETURN DISTINCT {y: y, absent: f.firewall = 'absent'} AS c } AS c
+          // Region 0 goes on only over an absent flow; region 1 over either.
+          UNWIND CASE WHEN c.absent THEN [t IN ta | [t, 0]] ELSE [] END + [t IN tu | [t, 1]] AS tr
+          WITH c.y AS y, tr[0] AS t, tr[1] AS r, (id(c.y) * T + tr[0]) * 2 + tr[1] AS key
           WHERE NOT key IN st.old AND NOT key IN st.recent
-          RETURN [y, t, key] AS e ORDER BY key
+          RETURN [y, t, r, key] AS e ORDER BY key
         }] |
-        // Sorted by key: a party's new targets are consecutive, and so are repeats.
-        [fresh IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i][2] <> step[i - 1][2] | step[i]]] |
+        // Sorted by key: a party's new states are consecutive, and so are repeats.
+        [fresh IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i][3] <> step[i - 1][3] | step[i]]] |
           [starts IN [[i IN range(0, size(fresh) - 1) WHERE i = 0 OR fresh[i][0] <> fresh[i - 1][0] | i]] |
-            [next IN [[j IN range(0, size(starts) - 1) | {n: fresh[starts[j]][0],
-                ts: [i IN range(starts[j], coalesce(starts[j + 1], size(fresh)) - 1) | fresh[i][1]]}]] |
+            [next IN [[j IN range(0, size(starts) - 1) |
+                [run IN [fresh[starts[j]..coalesce(starts[j + 1], size(fresh))]] |
+                  {n: run[0][0], a: [e IN run WHERE e[2] = 0 | e[1]], u: [e IN run WHERE e[2] = 1 | e[1]]}][0]]] |
               // The new keys join recent; recent joins old when it has grown to a quarter of old.
               CASE WHEN size(st.recent) + size(fresh) > size(st.old) / 4
-                THEN {frontier: next, old: st.old + st.recent + [e IN fresh | e[2]], recent: [], out: st.out + [next]}
-                ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[2]], out: st.out + [next]} END
+                THEN {frontier: next, old: st.old + st.recent + [e IN fresh | e[3]], recent: [], out: st.out + [next]}
+                ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[3]], out: st.out + [next]} END
             ][0]][0]][0]][0]
-    END).out] AS regions
+    END).out AS levels
+// regions[0], regions[1]: each region's levels, a level being its parties with the targets they
+// reached there (level 0: the targets themselves).
+WITH wanted, strong, origins, targets, T, M,
+     [r IN [0, 1] | [lvl IN levels | [e IN lvl WHERE [e.a, e.u][r] <> [] | {n: e.n, ts: [e.a, e.u][r]}]]] AS regions
 // Every pair: missing when the origin reached the target in regions[0]; unknown-barrier when only in
 // regions[1]. By origin id, then target id (targets are in id order). (A CALL, not a COLLECT:
 // Neo4j 5.26 charges every row an aggregation inside a COLLECT keeps with the lists it reads.)
