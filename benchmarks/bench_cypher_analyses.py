@@ -135,9 +135,7 @@ class Planner(Neo4jAnalyses):
         return name
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        query = self._queries[name]
-        values: dict[str, Any] = {p.name: p.default for p in query.params}
-        values.update(params)
+        query, values = self.bound(name, **params)
         self.driver.execute_query("CYPHER replan=force EXPLAIN " + query.text, values, database_=self.database)
         raise _Planned(name)
 

@@ -131,8 +131,8 @@ class Neo4jAnalyses:
     # Running queries and checking names
     # ------------------------------------------------------------------
 
-    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run stored query *name* with *params* (the rest take their declared defaults); rows as dicts."""
+    def bound(self, name: str, **params: Any) -> tuple[Query, dict[str, Any]]:
+        """Stored query *name* and its parameters: *params*, the rest at their declared defaults."""
         query = self._queries[name]
         declared = {p.name for p in query.params}
         unknown = sorted(set(params) - declared)
@@ -140,6 +140,11 @@ class Neo4jAnalyses:
             raise TypeError(f"query {name!r} has no parameter {', '.join(unknown)}")
         values: dict[str, Any] = {p.name: p.default for p in query.params}
         values.update(params)
+        return query, values
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run stored query *name* with *params* (the rest take their declared defaults); rows as dicts."""
+        query, values = self.bound(name, **params)
 
         def work() -> list[dict[str, Any]]:
             # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
