@@ -25,8 +25,8 @@
 //     witness walked back from its sender level by level, choosing the flow from a party one level
 //     nearer the origin with the smallest (party id, flow id) - the breadth-first search's own
 //     tie-break.
-// O(L·(V + E)) for L levels in the worst case; the purposes ride together. (Before: one search per
-// purpose, and one row per (purpose, flow) pair: K times the work.)
+// O(L·(V + E)) for L levels in the worst case: the purposes ride together, rather than one search
+// and one row per (purpose, flow) pair for each of K purposes.
 
 // What the filters admit: categories under the one named; citations at least as sure as asked.
 WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
