@@ -49,7 +49,7 @@ def neo4j_server(heap: str = "12g", pagecache: str = "4g") -> Iterator[Server]:
     port = free_port()
     password = secrets.token_urlsafe(18)
     env = {**os.environ, "NEO4J_PASSWORD": password, "NEO4J_BOLT_PORT": str(port),
-           "DATAFLOWS_NEO4J_HOME": str(home), "JAVA_OPTS": f"-Xms2g -Xmx{heap}", "NEO4J_PAGECACHE": pagecache}
+           "DATAFLOWS_NEO4J_HOME": str(home), "JAVA_OPTS": f"-Xms{heap} -Xmx{heap}", "NEO4J_PAGECACHE": pagecache}
     subprocess.run(["bash", str(SCRIPT), "start"], env=env, check=True)
     try:
         yield Server(f"bolt://127.0.0.1:{port}", password, home)

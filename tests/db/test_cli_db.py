@@ -21,14 +21,15 @@ def run(server: Server, *args: str, env: dict[str, str] | None = None) -> subpro
                           text=True, check=False, timeout=300, stdin=subprocess.DEVNULL)
 
 
-def load_fixture(server: Server, data: Path = VALID) -> subprocess.CompletedProcess[str]:
-    return run(server, "load", "-d", str(data), "--sources-dir", str(TEXTS), "--format", "json")
+def load_fixture(server: Server, data: Path = VALID, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(server, "load", "-d", str(data), "--sources-dir", str(TEXTS), "--format", "json", *extra)
 
 
 def test_load_and_query_end_to_end(neo4j_server: Server) -> None:
     first = load_fixture(neo4j_server)
     assert first.returncode == 0, first.stderr
-    second = load_fixture(neo4j_server)
+    second = load_fixture(neo4j_server, VALID, "--writers", "1", "--batch", "100")
+    assert second.returncode == 0, second.stderr
     a, b = json.loads(first.stdout), json.loads(second.stdout)
     assert a["checksum"] == b["checksum"] and a["counts"] == b["counts"]
     assert a["counts"]["FLOW"] == 3

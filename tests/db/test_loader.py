@@ -104,6 +104,31 @@ def test_a_bad_record_fails_the_load_and_leaves_the_previous_map(drv: neo4j.Driv
     assert loader.read_checksum(drv, "neo4j") == before
 
 
+@pytest.mark.parametrize("writers", [1, 4])
+def test_the_number_of_writers_does_not_change_the_map(drv: neo4j.Driver, writers: int) -> None:
+    rows = graph_rows(big_graph(6_000, tag="writers"))
+    result = loader.load(drv, "neo4j", rows, version="test", batch=500, writers=writers)
+    # Batches commit in whatever order the writers finish them; the map read back is the one given.
+    assert loader.read_checksum(drv, "neo4j") == (rows_checksum(rows), rows_checksum(rows))
+    assert result.checksum == rows_checksum(rows)
+    assert count_map(drv)[1] == sum(len(r) for r in rows.rels.values())
+
+
+def test_a_batch_the_server_rejects_fails_the_load_and_leaves_the_previous_map(  # type: ignore[no-untyped-def]
+        drv: neo4j.Driver, fixture_rows) -> None:
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j"), count_map(drv)
+    bad = graph_rows(big_graph(8_000, tag="rejected"))
+    flows = next(rows for (rtype, _, _), rows in bad.rels.items() if rtype.value == "FLOW")
+    # Neo4j stores no map as a property value: the server refuses the batch holding this flow, in a
+    # writer's transaction, while other batches are being written beside it.
+    flows[5_000] = {**flows[5_000], "props": {**flows[5_000]["props"], "nested": {"not": "allowed"}}}
+    with pytest.raises(neo4j.exceptions.CypherTypeError):
+        loader.load(drv, "neo4j", bad, version="test", batch=500, writers=2)
+    assert (loader.read_checksum(drv, "neo4j"), count_map(drv)) == before
+    assert flows_seen_by_readers(drv) == 3
+
+
 KILL_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})

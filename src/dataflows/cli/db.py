@@ -39,12 +39,15 @@ def load(
     user: User = None,
     database: Database = None,
     batch: Annotated[int, typer.Option("--batch", min=100, help="Rows per UNWIND batch.")] = loader.BATCH,
+    writers: Annotated[int, typer.Option("--writers", min=1, max=16,
+                                         help="Batches written at once (one connection each).")] = loader.WRITERS,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Load the validated map into Neo4j, replacing the map loaded before.
 
-    The whole map is written in one transaction: if anything fails, the map
-    loaded before stays as it was. Loading the same data twice gives the same
+    The new map is written beside the old one, invisible to queries, and
+    switched in by one transaction: readers see the old map or the new one,
+    never a mix, and if anything fails the map loaded before stays as it was. Loading the same data twice gives the same
     graph (same counts, same checksum). The password comes from NEO4J_PASSWORD
     or a prompt, and is never printed.
 
@@ -73,7 +76,8 @@ def load(
                     err.print(f"transient error ({type(exc).__name__}); trying again ({attempt + 1}) …")
 
                 result = retrying(lambda: loader.load(drv, conn.database, rows, version=__version__,
-                                                      progress=report, batch=batch), on_retry=retry)
+                                                      progress=report, batch=batch, writers=writers),
+                                  on_retry=retry)
     if fmt == Format.json:
         print_json({"ok": True, "uri": conn.uri, "database": conn.database, "counts": result.counts,
                     "checksum": result.checksum, "replaced_nodes": result.deleted})
