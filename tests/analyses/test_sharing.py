@@ -98,3 +98,26 @@ def test_matrix(land: nx.MultiDiGraph) -> None:
     assert cell["categories"] == ["facial-image", "fingerprints"]
     assert cell["flow_ids"] == ["f03", "f18"]
     assert sum(c["flows"] for c in cells) == 18
+
+
+def test_rows_are_built_with_the_collector_paused_and_it_is_restored(land: nx.MultiDiGraph) -> None:
+    import gc
+
+    from dataflows.analyses.index import without_gc
+
+    seen: list[bool] = []
+
+    @without_gc
+    def build(fail: bool) -> list[dict[str, object]]:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("bad row")
+        return sharing.flows(land)
+
+    assert gc.isenabled()
+    assert ids(build(False)) == ALL
+    with pytest.raises(ValueError, match="bad row"):
+        build(True)
+    assert seen == [False, False] and gc.isenabled()
+    # The wrapped functions keep their names and documentation for --help and the API docs.
+    assert sharing.flows.__name__ == "flows" and "sorted by flow id" in (sharing.flows.__doc__ or "")

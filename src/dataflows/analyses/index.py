@@ -51,10 +51,11 @@ import itertools
 import operator
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -88,6 +89,23 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run *fn* with the cyclic collector paused (:func:`paused_gc`).
+
+    For functions that build a row per flow: at a million flows, the
+    collections the rows would trigger took longer than building them.
+    """
+    @wraps(fn)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with paused_gc():
+            return fn(*args, **kwargs)
+    return paused
 
 
 # --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph import as_of
-from .index import sources_of
+from .index import sources_of, without_gc
 from .render import Report, Table, source_refs
 
 FLOW_SAFEGUARDS = ("sharing_agreement",)
@@ -40,6 +40,7 @@ def _gap(name: str, status: str, note: str | None, citations: list[dict[str, Any
             "sources": sources_of(citations)}
 
 
+@without_gc
 def safeguards(g: nx.MultiDiGraph, *, day: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Flows and systems with safeguard gaps.
 
@@ -84,6 +85,7 @@ def _says(gap: dict[str, Any]) -> str:
     return f"{gap['safeguard']}: {gap['status']} — {gap['says']}"
 
 
+@without_gc
 def report(result: dict[str, list[dict[str, Any]]]) -> Report:
     """The safeguard-gaps report."""
     flows_t = Table("flows", "Flows without a known sharing agreement or legal basis",

@@ -53,6 +53,7 @@ from .index import (
     jurisdictions,
     party_sectors,
     sources_of,
+    without_gc,
 )
 from .render import Report, Table, source_refs
 
@@ -91,6 +92,7 @@ def row(g: nx.MultiDiGraph, u: str, v: str, a: dict[str, Any]) -> dict[str, Any]
     }
 
 
+@without_gc
 def flows(
     g: nx.MultiDiGraph,
     *,
@@ -157,6 +159,7 @@ def flows(
     return out
 
 
+@without_gc
 def matrix(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Group flow rows by ``(sender, recipient)``: count, categories, flow ids.
 
@@ -194,6 +197,7 @@ def _filters_line(filters: dict[str, Any]) -> str:
     return "Filters: " + (", ".join(f"{k}={v}" for k, v in given.items()) if given else "none")
 
 
+@without_gc
 def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None) -> Report:
     """The flows report: one row per flow, with its sources."""
     filters = filters or {}
@@ -220,6 +224,7 @@ def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None) ->
                   {"filters": filters, "count": len(rows), "flows": rows})
 
 
+@without_gc
 def matrix_report(cells: list[dict[str, Any]], filters: dict[str, Any] | None = None) -> Report:
     """The party-by-party matrix report."""
     filters = filters or {}

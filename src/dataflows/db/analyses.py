@@ -42,7 +42,7 @@ import neo4j
 
 from .. import schema as s
 from ..analyses import creep, firewalls
-from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name, paused_gc
+from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name, paused_gc, without_gc
 from .connect import retrying
 from .queries import Query, catalogue
 
@@ -188,6 +188,7 @@ class Neo4jAnalyses:
         return {"party": party, "category": category, "jurisdiction": jurisdiction, "sector": sector,
                 "as_of": _day(day)}
 
+    @without_gc
     def flows(self, *, party: str | None = None, category: str | None = None, jurisdiction: str | None = None,
               sector: str | None = None, day: dt.date | None = None) -> list[dict[str, Any]]:
         """Rows of :func:`dataflows.analyses.sharing.flows`, from ``who-shares``."""
@@ -196,6 +197,7 @@ class Neo4jAnalyses:
             r["safeguards"] = dict(r["safeguards"])
         return rows
 
+    @without_gc
     def matrix(self, *, party: str | None = None, category: str | None = None, jurisdiction: str | None = None,
                sector: str | None = None, day: dt.date | None = None) -> list[dict[str, Any]]:
         """Cells of :func:`dataflows.analyses.sharing.matrix`, from ``party-matrix``."""
@@ -288,6 +290,7 @@ class Neo4jAnalyses:
             "missing": row["missing"], "unknown_barrier": row["unknown_barrier"], "as_of": _day(day),
         })
 
+    @without_gc
     def safeguards(self, *, day: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
         """Flows and systems with safeguard gaps, as :func:`dataflows.analyses.safeguards.safeguards` gives them."""
         rows = self.run("safeguard-gaps", as_of=_day(day))
@@ -298,6 +301,7 @@ class Neo4jAnalyses:
                         for r in rows if r["kind"] == "system"],
         }
 
+    @without_gc
     def register(self, *, system: str | None = None, day: dt.date | None = None) -> list[dict[str, Any]]:
         """The transparency register of :func:`dataflows.analyses.register.register`."""
         if system is not None:
