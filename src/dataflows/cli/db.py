@@ -47,8 +47,9 @@ def load(
 
     The new map is written beside the old one, invisible to queries, and
     switched in by one transaction: readers see the old map or the new one,
-    never a mix, and if anything fails the map loaded before stays as it was. Loading the same data twice gives the same
-    graph (same counts, same checksum). The password comes from NEO4J_PASSWORD
+    never a mix, and if anything fails the map loaded before stays as it was.
+    Loading the same data twice gives the same graph (same counts, same
+    checksum). The password comes from NEO4J_PASSWORD
     or a prompt, and is never printed.
 
     Exit codes: 0 loaded; 1 Neo4j unreachable, refused or failed; 2 invalid data or settings.

@@ -5,11 +5,11 @@ Design, for readers who depend on the map being whole:
 * **Constraints first**, in their own schema transactions (a uniqueness
   constraint on ``id`` for each label).
 * **Stage**: the new map is written in committed batches of parameterised
-  ``UNWIND $rows`` statements, two at a time (``writers``), but its nodes carry only the label
-  ``DataflowsStaging`` (their schema labels wait in ``_kind``). Every query
-  anchors its patterns on schema labels (``:Party``, ``:FLOW`` between
-  parties …), so nothing staged is visible. Relationships find their ends by
-  element id, a direct record fetch.
+  ``UNWIND $rows`` statements, two at a time (``writers``), but its nodes
+  carry only the label ``DataflowsStaging`` (their schema labels wait in
+  ``_kind``). Every query anchors its patterns on schema labels
+  (``:Party``, ``:FLOW`` between parties …), so nothing staged is visible.
+  Relationships find their ends by element id, a direct record fetch.
 * **Swap**, in one transaction: the old map's nodes lose their schema labels
   (they become ``DataflowsRetired``) and the staged nodes gain theirs. The
   transaction changes labels on nodes only — never the (many more) flows — so
@@ -42,9 +42,9 @@ from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, rel
 
 BATCH = 20_000
 WRITERS = 2
-"""Batches written at once. Two keep both cores of a small server busy (one writer leaves the
-server waiting while the client sends the next batch); the map's writes rarely touch the same
-nodes at the same moment, and the driver retries the few deadlocks that happen."""
+"""Batches written at once. With one, the server waits while the client sends the next batch; on
+a 2-core machine two wrote the flows of a 200k-flow map 1.7x faster than one, three no faster
+than two. Two writers can deadlock on a node both link to: the driver retries that batch."""
 STAGING = "DataflowsStaging"
 RETIRED = "DataflowsRetired"
 
