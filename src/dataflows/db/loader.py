@@ -158,29 +158,41 @@ def _write_batches(driver: neo4j.Driver, database: str, batches: Iterable[_Batch
                 future.cancel()
 
 
-def stage_map(driver: neo4j.Driver, database: str, rows: Rows, step: _Steps, batch: int = BATCH,
-              writers: int = WRITERS, nodes_written: Callable[[], None] | None = None) -> None:
-    """Write the new map as staged nodes and relationships, *writers* batches at a time, each committed."""
-    element: dict[tuple[Label, str], str] = {}
+Elements = dict[tuple[Label, str], str]
+"""(label, id) → element id of each staged node: how relationships find their ends."""
 
-    def nodes() -> Iterator[_Batch]:
+
+def stage_nodes(driver: neo4j.Driver, database: str, rows: Rows, step: _Steps, batch: int = BATCH,
+                writers: int = WRITERS) -> Elements:
+    """Write the new map's nodes, staged, *writers* batches at a time; their element ids."""
+    element: Elements = {}
+
+    def written(node_labels: tuple[Label, ...], stage: str, n: int, records: list[neo4j.Record]) -> None:
+        for record in records:
+            for label in node_labels:
+                element[(label, record["id"])] = record["e"]
+        step(stage, n)
+
+    def batches() -> Iterator[_Batch]:
         for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
             query = (f"UNWIND $rows AS r CREATE (n:`{STAGING}`) SET n = r, n._kind = $kind "
                      "RETURN n.id AS id, elementId(n) AS e")
             stage = f"writing {node_labels[-1].value} nodes"
             for chunk in _batches(items, batch):
-                def done(records: list[neo4j.Record], node_labels: tuple[Label, ...] = node_labels,
-                         stage: str = stage, n: int = len(chunk)) -> None:
-                    for record in records:
-                        for label in node_labels:
-                            element[(label, record["id"])] = record["e"]
-                    step(stage, n)
-                yield _Batch(query, {"rows": chunk, "kind": _kind(node_labels)}, done)
+                yield _Batch(query, {"rows": chunk, "kind": _kind(node_labels)},
+                             partial(written, node_labels, stage, len(chunk)))
 
-    def counted(stage: str, n: int, _: list[neo4j.Record]) -> None:
+    _write_batches(driver, database, batches(), writers)
+    return element
+
+
+def stage_relationships(driver: neo4j.Driver, database: str, rows: Rows, element: Elements, step: _Steps,
+                        batch: int = BATCH, writers: int = WRITERS) -> None:
+    """Write the new map's relationships between its staged nodes, *writers* batches at a time."""
+    def written(stage: str, n: int, _: list[neo4j.Record]) -> None:
         step(stage, n)
 
-    def relationships() -> Iterator[_Batch]:
+    def batches() -> Iterator[_Batch]:
         for (rtype, start, end), items in sorted(rows.rels.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value,
                                                                                       kv[0][2].value)):
             query = (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (b) WHERE elementId(b) = r.b "
@@ -193,13 +205,9 @@ def stage_map(driver: neo4j.Driver, database: str, rows: Rows, step: _Steps, bat
                 except KeyError as exc:
                     raise RuntimeError(f"a {rtype.value} relationship points at a missing node {exc.args[0]}") \
                         from None
-                yield _Batch(query, {"rows": args}, partial(counted, stage, len(chunk)))
+                yield _Batch(query, {"rows": args}, partial(written, stage, len(chunk)))
 
-    # Every node must have its element id before the first relationship is written.
-    _write_batches(driver, database, nodes(), writers)
-    if nodes_written is not None:
-        nodes_written()
-    _write_batches(driver, database, relationships(), writers)
+    _write_batches(driver, database, batches(), writers)
 
 
 def stage_map_info(session: neo4j.Session, rows: Rows, checksum: str, version: str) -> None:
@@ -236,13 +244,13 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
         # What an interrupted load left behind: never visible, removed first.
         _delete_marked(session, STAGING, batch)
         _delete_marked(session, RETIRED, batch)
+        element = stage_nodes(driver, database, rows, step, batch, writers)
         # The checksum is needed only once everything is staged, so Python computes it while the server writes
         # the relationships. Not earlier: it would hold the interpreter lock while the node batches' element ids
         # are read back, which made that stage five times slower at a million flows.
-        pending: list[Future[str]] = []
-        stage_map(driver, database, rows, step, batch, writers,
-                  nodes_written=lambda: pending.append(pool.submit(rows_checksum, rows)))
-        checksum = pending[0].result()
+        pending = pool.submit(rows_checksum, rows)
+        stage_relationships(driver, database, rows, element, step, batch, writers)
+        checksum = pending.result()
         stage_map_info(session, rows, checksum, version)
         if progress is not None:
             progress("switching to the new map", step.done, total)
