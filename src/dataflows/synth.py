@@ -23,6 +23,8 @@ from typing import Any
 
 import networkx as nx
 
+from .gcpause import without_gc
+
 SOURCE_ID = "synth-source"
 
 #: Data categories: id → parent.
@@ -200,6 +202,7 @@ class _Pools:
         return got
 
 
+@without_gc
 def generate(n_flows: int, seed: int = 0, *, unknown_purpose: float = 0.15, collected_for: float = 0.4,
              firewall_weights: tuple[float, float, float] = (0.3, 0.4, 0.3)) -> nx.MultiDiGraph:
     """A synthetic map with about *n_flows* flows (exactly *n_flows*).

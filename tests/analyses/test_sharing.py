@@ -103,7 +103,7 @@ def test_matrix(land: nx.MultiDiGraph) -> None:
 def test_rows_are_built_with_the_collector_paused_and_it_is_restored(land: nx.MultiDiGraph) -> None:
     import gc
 
-    from dataflows.analyses.index import without_gc
+    from dataflows.gcpause import without_gc
 
     seen: list[bool] = []
 

@@ -75,6 +75,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import schema as s
+from ..gcpause import paused_gc
 from .index import (
     NO_FILTER,
     FlowFilter,
@@ -83,7 +84,6 @@ from .index import (
     check_node,
     flow_index,
     hierarchy,
-    paused_gc,
     slot_ranges,
     sources_of,
 )

@@ -67,6 +67,7 @@ import networkx as nx
 import numpy as np
 
 from .. import schema as s
+from ..gcpause import paused_gc
 from .index import (
     ABSENT,
     NO_FILTER,
@@ -77,7 +78,6 @@ from .index import (
     check_name,
     flow_index,
     party_sectors,
-    paused_gc,
     slot_ranges,
 )
 from .render import Report, Table, route_text

@@ -46,22 +46,20 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import itertools
 import operator
 import weakref
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import UnknownName
+from ..gcpause import paused_gc
 from ..graph import in_force
 
 #: Confidence grades, weakest first.
@@ -71,41 +69,6 @@ PRESENT, ABSENT, UNKNOWN_FW = 0, 1, 2
 FIREWALL_CODE: dict[str, int] = {"present": PRESENT, "absent": ABSENT, "unknown": UNKNOWN_FW}
 PARTY_KINDS = ("agency", "system")
 UNKNOWN = "unknown"
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic structures.
-
-    The analyses allocate millions of small tuples and lists on a graph of
-    tens of millions of objects; each automatic collection would re-scan the
-    whole graph for cycles these structures cannot form. Reference counting
-    still frees everything; the collector is restored afterwards.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def without_gc(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run *fn* with the cyclic collector paused (:func:`paused_gc`).
-
-    For functions that build a row per flow: at a million flows, the
-    collections the rows would trigger took longer than building them.
-    """
-    @wraps(fn)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with paused_gc():
-            return fn(*args, **kwargs)
-    return paused
 
 
 # --------------------------------------------------------------------------

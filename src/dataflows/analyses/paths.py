@@ -38,7 +38,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from .index import NO_FILTER, FlowFilter, FlowIndex, check_party, flow_index, paused_gc
+from ..gcpause import paused_gc
+from .index import NO_FILTER, FlowFilter, FlowIndex, check_party, flow_index
 from .render import Report, Table, hop_sources, route_text
 
 Direction = Literal["down", "up"]

@@ -30,8 +30,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..gcpause import paused_gc
 from ..graph import as_of
-from .index import check_node, paused_gc
+from .index import check_node
 from .render import Report, Table
 
 FIELDS = ("purpose", "operation", "data_types", "decisions", "reviews")

@@ -25,8 +25,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..gcpause import without_gc
 from ..graph import as_of
-from .index import sources_of, without_gc
+from .index import sources_of
 from .render import Report, Table, source_refs
 
 FLOW_SAFEGUARDS = ("sharing_agreement",)

@@ -43,6 +43,7 @@ from typing import Any
 import networkx as nx
 
 from .. import schema as s
+from ..gcpause import without_gc
 from ..graph import as_of
 from .index import (
     SECTOR_ROLES_ALL,
@@ -53,7 +54,6 @@ from .index import (
     jurisdictions,
     party_sectors,
     sources_of,
-    without_gc,
 )
 from .render import Report, Table, source_refs
 

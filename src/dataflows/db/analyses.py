@@ -42,7 +42,8 @@ import neo4j
 
 from .. import schema as s
 from ..analyses import creep, firewalls
-from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name, paused_gc, without_gc
+from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name
+from ..gcpause import paused_gc, without_gc
 from .connect import retrying
 from .queries import Query, catalogue
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import neo4j
 
+from ..gcpause import without_gc
 from .rows import Rows, canonical, rows_checksum
 from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, rel
 
@@ -232,10 +233,15 @@ def swap(tx: neo4j.Transaction, kinds: list[tuple[Label, ...]]) -> None:
                kind=_kind(node_labels)).consume()
 
 
+@without_gc
 def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
          progress: Progress | None = None, batch: int = BATCH, writers: int = WRITERS,
          fail_after: int | None = None) -> LoadResult:
-    """Stage the map, swap it in atomically, remove the previous one."""
+    """Stage the map, swap it in atomically, remove the previous one.
+
+    Python's cyclic collector is paused while it runs (:mod:`dataflows.gcpause`): the rows hold no
+    cycles, and its collections over them cost seconds of the client's CPU at a million flows.
+    """
     total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
     step = _Steps(total, progress, fail_after)
     with ThreadPoolExecutor(1, thread_name_prefix="dataflows-checksum") as pool, \
@@ -263,6 +269,7 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
     return LoadResult(counts=rows.counts(), checksum=checksum, deleted=deleted)
 
 
+@without_gc
 def read_checksum(driver: neo4j.Driver, database: str) -> tuple[str | None, str]:
     """(checksum recorded at load time, checksum recomputed from the database's content)."""
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
