@@ -76,9 +76,13 @@ RETURN sy.id AS system, sy.name AS label, sy.status AS status, sy.jurisdiction A
            MATCH (sy)-[i:INFLUENCES]->(:Outcome) UNWIND i.sources AS source RETURN source
            UNION
            UNWIND inbound AS f
-           UNWIND [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'record' |
-                   cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites)
-                                AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]] AS source
+           // A flow with one source (f.sources lists its citations' distinct sources): that source, when
+           // one of its citations is a record one. Otherwise each record citation's source, by bisection.
+           UNWIND CASE WHEN size(f.sources) = 1 THEN CASE WHEN 'record' IN f.citation_claims THEN f.sources ELSE [] END
+                  ELSE [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'record' |
+                        cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites)
+                                     AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]] END
+                  AS source
            RETURN source
          }
          RETURN source ORDER BY source
