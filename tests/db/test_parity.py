@@ -370,6 +370,41 @@ def test_random_maps_same_answer_on_both_engines(server_driver: neo4j.Driver, db
 
 
 
+def _cite_from(source: str) -> list[dict[str, Any]]:
+    return [{"source": source, "title": "t", "publisher": "p", "file": None, "url": None, "locator": "l",
+             "quote": "q", "evidence_type": "ngo_report", "confidence": "high", "note": None}]
+
+
+def test_register_cites_the_sources_of_inbound_flows_own_citations(server_driver: neo4j.Driver,
+                                                                   db: Neo4jAnalyses) -> None:
+    """Only a flow's own (record) citations count towards a system's sources, with one source or several.
+
+    The query takes a shortcut for a flow with one source and looks up each citation otherwise: f1 (one
+    source, cited for the record), f2 (two sources, only s-own cited for the record) and f3 (one source,
+    cited only for the firewall) exercise both ways and the case where the shortcut gives nothing.
+    """
+    g = nx.MultiDiGraph()
+    g.graph.update(sources={x: {"id": x, "title": "t", "publisher": "p", "evidence_type": "ngo_report"}
+                            for x in ("s-one", "s-own", "s-basis", "s-firewall", "s-record")},
+                   jurisdictions={"j": None}, figures=[], purpose_rules=[])
+    g.add_node("a", kind="agency", label="a", sector="health", jurisdiction="j", citations=_cite_from("s-record"))
+    g.add_node("sys", kind="system", label="sys", jurisdiction="j", status="active",
+               period={"start": None, "end": None}, citations=_cite_from("s-record"))
+    flows = {"f1": (_cite_from("s-one"), _cite_from("s-one"), []),
+             "f2": (_cite_from("s-own"), _cite_from("s-basis"), []),
+             "f3": ([], [], _cite_from("s-firewall"))}
+    for fid, (own, basis, barrier) in flows.items():
+        g.add_edge("a", "sys", key=fid, kind="flow", id=fid, categories=["c0"], purpose="p0", collected_for=None,
+                   mechanism="bulk_sharing", status="active", period={"start": None, "end": None}, jurisdiction="j",
+                   legal_basis={"status": "stated", "text": "x", "citations": basis},
+                   firewall={"status": "absent", "note": None, "citations": barrier},
+                   safeguards={}, description="d", citations=own)
+    ensure_loaded(server_driver, g)
+    [row] = db.register()
+    assert row["sources"] == ["s-one", "s-own", "s-record"]
+    assert_same(g, db, Case("register", {}))
+
+
 # --------------------------------------------------------------------------
 # A map from the benchmark generator
 # --------------------------------------------------------------------------
