@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ..conftest import TEXTS, VALID
 from .conftest import Server
@@ -91,6 +92,41 @@ def test_hostile_text_is_stored_and_matched_literally(neo4j_server: Server, tmp_
     assert json.loads(q.stdout)["rows"] == []
     names = run(neo4j_server, "query", "flows-by-category", "-p", f"category={HOSTILE}", "-f", "json")
     assert names.returncode == 0 and json.loads(names.stdout)["rows"] == []
+
+
+MARKUP = "Police [/x] A [bold]B[/bold] [link=http://example.org]c[/link] [...]"
+
+
+def test_text_output_prints_the_maps_text_literally(neo4j_server: Server, tmp_path: Path) -> None:
+    """Brackets in the map's text are printed as they are: never read as terminal styling, never a crash."""
+    data = tmp_path / "markup"
+    shutil.copytree(VALID, data)
+    path = data / "agencies" / "agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Police A", f"name: {json.dumps(MARKUP)}"),
+                    encoding="utf-8")
+    assert load_fixture(neo4j_server, data).returncode == 0
+    q = run(neo4j_server, "query", "party", "-p", "id=scanner", env={**neo4j_server.env, "COLUMNS": "400"})
+    assert q.returncode == 0, q.stderr
+    assert MARKUP in q.stdout
+    assert "\x1b" not in q.stdout  # no escape sequences (a hyperlink would be one)
+
+
+def test_nested_answers_print_one_block_per_row(neo4j_server: Server) -> None:
+    """The register's fields and citations nest: each row is printed as a block, nested values as YAML."""
+    assert load_fixture(neo4j_server).returncode == 0
+    q = run(neo4j_server, "query", "transparency-register", "-p", "system=border-register")
+    assert q.returncode == 0, q.stderr
+    lines = q.stdout.splitlines()
+    assert lines[0] == "Transparency register — 1 row"
+    assert "── row 1 ──" in lines
+    assert any(line.startswith("system ") and line.split()[-1] == "border-register" for line in lines)
+    assert "fields:" in lines and "name: purpose" in [line.strip() for line in lines]
+    # The same rows as the JSON output, in YAML: each nested field parses back to what JSON gives.
+    js = run(neo4j_server, "query", "transparency-register", "-p", "system=border-register", "-f", "json")
+    [row] = json.loads(js.stdout)["rows"]
+    block = lines[lines.index("fields:") + 1:]
+    end = next(i for i, line in enumerate(block) if not line.startswith("  "))
+    assert yaml.safe_load("\n".join(line[2:] for line in block[:end])) == row["fields"]
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ from rich.console import Console
 
 from ..errors import DataflowsError, ValidationFailed
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup: what is printed holds the map's own text (a quote's "[…]", an IPv6 address, a path), which rich
+# would otherwise read as its styling tags and, on a stray "[/…]", fail on.
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 class Format(StrEnum):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import neo4j
 import typer
+import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -144,7 +145,8 @@ def query(
 ) -> None:
     """Run one stored Cypher query against Neo4j and print its rows.
 
-    Reads are routed to readers on a cluster. Example:
+    A table; when values nest (the register, paths, safeguard gaps), one block per row with the nested
+    values as YAML; or JSON with --format json. Reads are routed to readers on a cluster. Example:
     dataflows query flows-by-category --param category=biometric
     """
     with handled(fmt):
@@ -165,11 +167,39 @@ def query(
     if fmt == Format.json:
         print_json({"query": q.name, "params": params, "columns": list(keys), "rows": rows})
         return
-    table = Table(title=f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}", title_justify="left",
-                  show_edge=False, pad_edge=False)
+    title = f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if any(_nested(v) for r in rows for v in r.values()):
+        _print_records(title, rows)
+        return
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for k in keys:
         table.add_column(k, overflow="fold")
     for r in rows:
         table.add_row(*("; ".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
                         for v in r.values()))
     out.print(table)
+
+
+def _nested(value: Any) -> bool:
+    """A map, or a list holding maps or lists: too deep for a table cell."""
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(x, (dict, list)) for x in value))
+
+
+def _print_records(title: str, rows: list[dict[str, Any]]) -> None:
+    """Rows whose values nest (the register, paths, analyses' rows): one block each, nested values as YAML.
+
+    Map keys are sorted: Neo4j keeps no order in a map.
+    """
+    out.print(title, markup=False)
+    for i, row in enumerate(rows, 1):
+        out.print(f"\n── row {i} ──", markup=False)
+        width = max(map(len, row), default=0)
+        for key, value in row.items():
+            if _nested(value):
+                text = yaml.safe_dump(value, allow_unicode=True, sort_keys=True, default_flow_style=False,
+                                      width=100).rstrip("\n")
+                out.print(f"{key}:", markup=False)
+                out.print("\n".join("  " + line for line in text.splitlines()), markup=False)
+            else:
+                shown = "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+                out.print(f"{key.ljust(width)}  {shown}", markup=False)
