@@ -175,9 +175,13 @@ def query(
     for k in keys:
         table.add_column(k, overflow="fold")
     for r in rows:
-        table.add_row(*("; ".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
-                        for v in r.values()))
+        table.add_row(*map(_shown, r.values()))
     out.print(table)
+
+
+def _shown(value: Any) -> str:
+    """A flat value as one line: lists joined with '; ', nothing for null."""
+    return "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
 
 
 def _nested(value: Any) -> bool:
@@ -190,16 +194,15 @@ def _print_records(title: str, rows: list[dict[str, Any]]) -> None:
 
     Map keys are sorted: Neo4j keeps no order in a map.
     """
-    out.print(title, markup=False)
+    out.print(title)
     for i, row in enumerate(rows, 1):
-        out.print(f"\n── row {i} ──", markup=False)
+        out.print(f"\n── row {i} ──")
         width = max(map(len, row), default=0)
         for key, value in row.items():
             if _nested(value):
                 text = yaml.safe_dump(value, allow_unicode=True, sort_keys=True, default_flow_style=False,
                                       width=100).rstrip("\n")
-                out.print(f"{key}:", markup=False)
-                out.print("\n".join("  " + line for line in text.splitlines()), markup=False)
+                out.print(f"{key}:")
+                out.print("\n".join("  " + line for line in text.splitlines()))
             else:
-                shown = "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
-                out.print(f"{key.ljust(width)}  {shown}", markup=False)
+                out.print(f"{key.ljust(width)}  {_shown(value)}")
