@@ -48,6 +48,13 @@ def test_query_catalogue_is_current() -> None:
     assert block.group(1) == catalogue_markdown(ROOT / "cypher"), "run: dataflows queries --format markdown"
 
 
+def test_query_catalogue_titles_end_in_one_stop() -> None:
+    titles = re.findall(r"^\| `[^`]+` \| \w+ \| .*? \| \*\*(.+?)\*\*", catalogue_markdown(ROOT / "cypher"), re.M)
+    assert len(titles) == len(list((ROOT / "cypher").glob("*.cypher")))
+    assert "Is this a known name?" in titles
+    assert [t for t in titles if not t.endswith((".", "?", "!")) or t.endswith(("?.", "!.", ".."))] == []
+
+
 def test_quick_start_is_two_commands() -> None:
     quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
     first_block = re.search(r"```console\n(.*?)```", quick, re.S)

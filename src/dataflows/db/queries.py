@@ -174,7 +174,9 @@ def catalogue_markdown(folder: Path | None = None) -> str:
         params = "<br>".join(
             f"`{p.name}` ({p.type}{', required' if p.required else ''}) {p.doc}" for p in q.params
         ) or "—"
-        text = f"**{q.title}.** {q.description}".replace("|", r"\|")
+        # A title is a sentence: it gains a full stop unless it ends in its own (a question mark).
+        title = q.title if q.title.endswith((".", "?", "!")) else f"{q.title}."
+        text = f"**{title}** {q.description}".replace("|", r"\|")
         params = params.replace("|", r"\|")
         lines.append(f"| `{q.name}` | {q.mode} | {params} | {text} |")
     return "\n".join(lines) + "\n"
