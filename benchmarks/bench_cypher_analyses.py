@@ -25,7 +25,10 @@ between the two times is the answer's journey: streaming the rows to Python
 
 Purpose drift and missing firewalls are asked with ``--limit`` records of each
 kind (the counts are always complete): at these sizes the full lists are
-millions of drift records and hundreds of thousands of firewall pairs.
+millions of drift records and hundreds of thousands of firewall pairs. Who
+shares what and safeguard gaps are asked both ways: every row listed (a
+million flows; hundreds of thousands of gaps), and, as on the command line with
+``--limit``, the complete counts with the first ``--limit`` rows of each kind.
 
 Up to ``--compare-up-to`` flows, the same questions are also answered by the
 embedded engine, timed, and the rendered JSON of both compared (``same``).
@@ -59,23 +62,31 @@ from dataflows import synth  # noqa: E402
 from dataflows.analyses import creep, firewalls, paths, register, safeguards, sharing  # noqa: E402
 from dataflows.analyses.render import Report, to_json  # noqa: E402
 from dataflows.db import loader  # noqa: E402
-from dataflows.db.analyses import Neo4jAnalyses, drift_result, firewall_result  # noqa: E402
+from dataflows.db.analyses import Neo4jAnalyses, Page, drift_result, firewall_result  # noqa: E402
 from dataflows.db.rows import graph_rows  # noqa: E402
 
 TARGET_S = 10.0
 SOURCE, TARGET = "r000000-gp", "c0000-immigration-enforcement"
 
 
+def flows_report(page: Page, limit: int) -> Report:
+    """The flows report from the first rows Neo4j sent and its complete count."""
+    return sharing.report(page.rows, limit=limit, count=page.total)
+
+
 def questions(drift_limit: int) -> list[tuple[str, Callable[[Neo4jAnalyses], Report], Callable[[Any], Report]]]:
     """(name, ask Neo4j, ask the embedded engine) — each giving the report a user would get."""
     return [
-        ("who-shares: every flow",
-         lambda db: sharing.report(db.flows()), lambda g: sharing.report(sharing.flows(g))),
+        ("who-shares: every flow, all listed",
+         lambda db: sharing.report(db.flows().rows), lambda g: sharing.report(sharing.flows(g))),
+        (f"who-shares: every flow (count, first {drift_limit} listed)",
+         lambda db: flows_report(db.flows(limit=drift_limit), drift_limit),
+         lambda g: sharing.report(sharing.flows(g), limit=drift_limit)),
         ("who-shares: one party",
-         lambda db: sharing.report(db.flows(party="r000000-police")),
+         lambda db: sharing.report(db.flows(party="r000000-police").rows),
          lambda g: sharing.report(sharing.flows(g, party="r000000-police"))),
         ("who-shares: category and jurisdiction",
-         lambda db: sharing.report(db.flows(category="fingerprints", jurisdiction="c0000")),
+         lambda db: sharing.report(db.flows(category="fingerprints", jurisdiction="c0000").rows),
          lambda g: sharing.report(sharing.flows(g, category="fingerprints", jurisdiction="c0000"))),
         ("party-matrix",
          lambda db: sharing.matrix_report(db.matrix()),
@@ -105,8 +116,11 @@ def questions(drift_limit: int) -> list[tuple[str, Callable[[Neo4jAnalyses], Rep
         (f"missing-firewalls (counts, first {drift_limit} pairs)",
          lambda db: firewalls.report(firewall_result(db.firewalls(limit=drift_limit)), limit=drift_limit),
          lambda g: firewalls.report(firewalls.firewalls(g), limit=drift_limit)),
-        ("safeguard-gaps",
+        ("safeguard-gaps, all listed",
          lambda db: safeguards.report(db.safeguards()), lambda g: safeguards.report(safeguards.safeguards(g))),
+        (f"safeguard-gaps (counts, first {drift_limit} of each kind listed)",
+         lambda db: safeguards.report(db.safeguards(limit=drift_limit), limit=drift_limit),
+         lambda g: safeguards.report(safeguards.safeguards(g), limit=drift_limit)),
         ("transparency-register",
          lambda db: register.report(db.register()), lambda g: register.report(register.register(g))),
     ]

@@ -1,11 +1,12 @@
 // name: who-shares
 // title: Who shares what with whom
-// description: Every flow that passes all the filters given, one row per flow, sorted by flow id: sender and recipient, data categories, purpose, legal basis, mechanism, firewall, safeguards, period, jurisdiction, every (source, locator) behind it and its own citations in full. The same answer as 'dataflows flows' (dataflows.analyses.sharing).
+// description: Every flow that passes all the filters given, one row per flow, sorted by flow id: sender and recipient, data categories, purpose, legal basis, mechanism, firewall, safeguards, period, jurisdiction, every (source, locator) behind it and its own citations in full; total: how many flows pass (all of them, also when limit lists fewer). With limit 0 one row carries only total. The same answer as 'dataflows flows' (dataflows.analyses.sharing).
 // param: party (string) Only flows sent or received by this agency or system id.
 // param: category (string) Only flows carrying this data category or a narrower one.
 // param: jurisdiction (string) Only flows in this jurisdiction or one inside it.
 // param: sector (string) Only flows whose sender or recipient is in this sector (an agency's own; a system's, from the agencies that operate, own or use it).
 // param: as_of (date) Only what was in force that day (flows, operator relations, systems).
+// param: limit (int) At most this many flows listed, the first by flow id (default: all); total always counts every one.
 // mode: read
 
 // The categories and jurisdictions a filter admits: the one named and everything under it.
@@ -16,15 +17,8 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
        MATCH (j:Jurisdiction)((:Jurisdiction)-[:WITHIN]->(:Jurisdiction))*(:Jurisdiction {id: $jurisdiction})
        RETURN j.id } END AS wanted_places
 
-// Every citation in full, by id: a flow's citations are found in it by bisection (log2 of their
-// number) rather than by a lookup per citation.
-WITH wanted_categories, wanted_places, COLLECT { MATCH (c:Citation)-[:CITES]->(s:Source)
-                RETURN [c.id, {source: c.source, title: s.title, publisher: s.publisher, file: s.file, url: s.url,
-                               locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
-                               confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
-WITH wanted_categories, wanted_places, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 // Anchor on the named party when there is one; otherwise every flow.
-CALL (wanted_categories, wanted_places) {
+CALL () {
   MATCH (a:Party {id: $party})-[f:FLOW]->(b:Party)
   RETURN a, f, b
   UNION
@@ -35,7 +29,7 @@ CALL (wanted_categories, wanted_places) {
   WHERE $party IS NULL
   RETURN a, f, b
 }
-WITH a, f, b, wanted_categories, wanted_places, cites, steps
+WITH a, f, b, wanted_categories, wanted_places
 // As of a day: the flow, and each system at either end, in force (proposed never is; an unknown
 // start or end is open; a partial date covers its whole year or month, compared as text).
 WHERE ($as_of IS NULL OR (
@@ -56,6 +50,20 @@ WHERE ($as_of IS NULL OR (
                 coalesce(o.status, '') <> 'proposed'
                 AND (o.start IS NULL OR o.start <= left($as_of, size(o.start)))
                 AND (o.end IS NULL OR left($as_of, size(o.end)) <= o.end))) }))
+// Every flow that passes is counted; with a limit only the first, by flow id, are spelled out.
+WITH a, f, b ORDER BY f.id
+WITH collect([a, f, b]) AS passed
+WITH size(passed) AS total, CASE WHEN $limit IS NULL THEN passed ELSE passed[..$limit] END AS listed
+// Every citation in full, by id: a flow's citations are found in it by bisection (log2 of their
+// number) rather than by a lookup per citation.
+WITH total, listed, COLLECT { MATCH (c:Citation)-[:CITES]->(s:Source)
+                RETURN [c.id, {source: c.source, title: s.title, publisher: s.publisher, file: s.file, url: s.url,
+                               locator: c.locator, quote: c.quote, evidence_type: c.evidence_type,
+                               confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
+WITH total, listed, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
+// (With limit 0 and flows passing, one row of nulls carries the total.)
+UNWIND CASE WHEN listed = [] AND total > 0 THEN [[null, null, null]] ELSE listed END AS row
+WITH total, cites, steps, row[0] AS a, row[1] AS f, row[2] AS b
 RETURN f.id AS flow,
        a.id AS from, a.name AS from_label, b.id AS to, b.name AS to_label,
        f.categories AS categories,
@@ -80,6 +88,7 @@ RETURN f.id AS flow,
          RETURN {source: source, locator: locator} ORDER BY source, locator
        } AS sources,
        // The own citations of the flow, in full and in the order of the map.
-       [i IN range(0, size(f.citation_ids) - 1) WHERE f.citation_claims[i] = 'record' |
-        cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]] AS citations
+       [i IN range(0, coalesce(size(f.citation_ids), 0) - 1) WHERE f.citation_claims[i] = 'record' |
+        cites[reduce(lo = -1, j IN steps | CASE WHEN lo + j < size(cites) AND cites[lo + j][0] <= f.citation_ids[i] THEN lo + j ELSE lo END)][1]] AS citations,
+       total
 ORDER BY flow

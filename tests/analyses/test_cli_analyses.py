@@ -55,25 +55,29 @@ def test_creep_shapes() -> None:
     assert set(scope) == {"scope"}
 
 
-@pytest.mark.parametrize(("command", "kinds", "args"), [
-    ("creep", ("violations", "gaps"), ["--shape", "drift"]),
-    ("firewalls", ("missing", "unknown_barrier"), []),
+@pytest.mark.parametrize(("command", "kinds", "args", "counts"), [
+    ("creep", ("violations", "gaps"), ["--shape", "drift"], "counts"),
+    ("firewalls", ("missing", "unknown_barrier"), [], "counts"),
+    ("flows", ("flows",), [], "count"),
+    ("safeguards", ("flows", "systems"), [], "counts"),
 ])
-def test_limit_lists_the_first_records_and_keeps_counts(command: str, kinds: tuple[str, str],
-                                                         args: list[str]) -> None:
-    def ask(*extra: str) -> dict[str, object]:
+def test_limit_lists_the_first_records_and_keeps_counts(command: str, kinds: tuple[str, ...], args: list[str],
+                                                         counts: str) -> None:
+    def ask(*extra: str) -> tuple[dict[str, object], dict[str, object]]:
         result = runner.invoke(app, [command, *args, *BASE, "-f", "json", *extra])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        return data["drift"] if command == "creep" else data  # type: ignore[no-any-return]
+        return data, (data["drift"] if command == "creep" else data)
 
-    full, one = ask(), ask("--limit", "1")
-    assert one["counts"] == full["counts"]
+    (top_full, full), (top_one, one), (_, none) = ask(), ask("--limit", "1"), ask("--limit", "0")
+    assert one[counts] == full[counts] == none[counts]
+    assert top_one["limit"] == 1 and "limit" not in top_full
     for kind in kinds:
         assert len(full[kind]) > 1  # type: ignore[arg-type]
         assert one[kind] == full[kind][:1]  # type: ignore[index]
+        assert none[kind] == []
     text = runner.invoke(app, [command, *args, *BASE, "--limit", "1"]).stdout
-    assert "Listed: the first 1 " in text and "the counts above are complete" in text
+    assert "Listed: the first 1" in text and ("above are complete" in text or "above is complete" in text)
     assert "Listed:" not in runner.invoke(app, [command, *args, *BASE]).stdout
     bad = runner.invoke(app, [command, *BASE, "--limit", "-1"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output

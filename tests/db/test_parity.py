@@ -76,8 +76,8 @@ def embedded(g: nx.MultiDiGraph, case: Case) -> Report:
     if case.analysis in ("flows", "matrix"):
         rows = sharing.flows(g, **sharing_filters, day=day)
         filters = {**sharing_filters, "as_of": p.get("as_of")}
-        return sharing.report(rows, filters) if case.analysis == "flows" else sharing.matrix_report(
-            sharing.matrix(rows), filters)
+        return sharing.report(rows, filters, limit=p.get("limit")) if case.analysis == "flows" else \
+            sharing.matrix_report(sharing.matrix(rows), filters)
     if case.analysis == "paths":
         if p.get("shortest"):
             one = paths.shortest_path(g, p["source"], p["target"], flt=flt, day=day)
@@ -98,7 +98,7 @@ def embedded(g: nx.MultiDiGraph, case: Case) -> Report:
             enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day),
             limit=p.get("limit"))
     if case.analysis == "safeguards":
-        return safeguards.report(safeguards.safeguards(g, day=day))
+        return safeguards.report(safeguards.safeguards(g, day=day), limit=p.get("limit"))
     if case.analysis == "register":
         return register.report(register.register(g, system=p.get("system"), day=day))
     raise AssertionError(case.analysis)
@@ -111,7 +111,8 @@ def in_neo4j(db: Neo4jAnalyses, case: Case) -> Report:
     if case.analysis in ("flows", "matrix"):
         filters = {**sharing_filters, "as_of": p.get("as_of")}
         if case.analysis == "flows":
-            return sharing.report(db.flows(**sharing_filters, day=day), filters)
+            page = db.flows(**sharing_filters, day=day, limit=p.get("limit"))
+            return sharing.report(page.rows, filters, limit=p.get("limit"), count=page.total)
         return sharing.matrix_report(db.matrix(**sharing_filters, day=day), filters)
     if case.analysis == "paths":
         if p.get("shortest"):
@@ -132,7 +133,7 @@ def in_neo4j(db: Neo4jAnalyses, case: Case) -> Report:
             enforcement_sectors=p.get("enforcement_sectors") or firewalls.ENFORCEMENT_SECTORS, flt=flt, day=day,
             limit=p.get("limit"))), limit=p.get("limit"))
     if case.analysis == "safeguards":
-        return safeguards.report(db.safeguards(day=day))
+        return safeguards.report(db.safeguards(day=day, limit=p.get("limit")), limit=p.get("limit"))
     if case.analysis == "register":
         return register.report(db.register(system=p.get("system"), day=day))
     raise AssertionError(case.analysis)
@@ -234,6 +235,8 @@ def cases_for(g: nx.MultiDiGraph, days: list[str]) -> list[Case]:
     choices += [{"sector": sectors[0], "as_of": days[-2]}, {"category": roots[0], "jurisdiction": juris[0]},
                 {"party": busy[0], "as_of": days[2]}]
     out += [Case(name, c) for name in ("flows", "matrix") for c in choices]
+    out += [Case("flows", {"limit": n}) for n in (0, 1, 5)] + [Case("flows", {"party": busy[0], "limit": 2}),
+                                                               Case("flows", {"as_of": days[3], "limit": 3})]
 
     # Reach, both ways, from every party; filters and limits from the busiest.
     out += [Case("reach", {"party": p, "direction": d}) for p in parties for d in ("down", "up")]
@@ -273,6 +276,7 @@ def cases_for(g: nx.MultiDiGraph, days: list[str]) -> list[Case]:
                    {"public_sectors": sectors, "enforcement_sectors": sectors}]
     out += [Case("firewalls", c) for c in fw_choices]
     out += [Case("safeguards", {})] + [Case("safeguards", {"as_of": d}) for d in days]
+    out += [Case("safeguards", {"limit": n}) for n in (0, 1, 4)] + [Case("safeguards", {"as_of": days[3], "limit": 2})]
     out += [Case("register", {})] + [Case("register", {"as_of": d}) for d in days]
     out += [Case("register", {"system": x}) for x in systems[:10]]
 
@@ -422,7 +426,10 @@ SYNTH_CASES = [Case("creep"), Case("firewalls"), Case("flows"), Case("matrix"),
                Case("firewalls", {"min_confidence": "medium"}),
                # What 'dataflows creep/firewalls --limit N --engine neo4j' asks the server for.
                Case("creep", {"limit": 3}), Case("firewalls", {"limit": 2}),
-               Case("creep", {"limit": 0, "as_of": "2019-01-01"})]
+               Case("creep", {"limit": 0, "as_of": "2019-01-01"}),
+               # ... and 'dataflows flows/safeguards --limit N --engine neo4j'.
+               Case("flows", {"limit": 5}), Case("flows", {"limit": 0, "as_of": "2015-06-01"}),
+               Case("safeguards", {"limit": 4}), Case("safeguards", {"limit": 0})]
 
 
 @pytest.mark.parametrize("case", SYNTH_CASES, ids=str)
@@ -458,3 +465,21 @@ def test_firewall_limit_same_pairs_on_both_engines(server_driver: neo4j.Driver, 
     assert want["counts"]["missing"] > 7 and want["counts"]["unknown-barrier"] > 7
     assert len(got["missing"]) == min(limit, want["counts"]["missing"])
     assert got == want
+
+
+@pytest.mark.parametrize("limit", [0, 1, 7, 10_000])
+def test_flows_and_safeguards_limit_same_rows_on_both_engines(server_driver: neo4j.Driver, db: Neo4jAnalyses,
+                                                               limit: int) -> None:
+    """``limit`` sends only the first rows of each kind, by id, and keeps the counts complete."""
+    g = synthetic_graph()
+    ensure_loaded(server_driver, g)
+    every = sharing.flows(g)
+    page = db.flows(limit=limit)
+    assert len(every) > 7
+    assert page.total == len(every)
+    assert page.rows == every[:limit]
+    gaps = safeguards.safeguards(g)
+    got = db.safeguards(limit=limit)
+    assert len(gaps["flows"]) > 7 and len(gaps["systems"]) > 7
+    assert got["counts"] == {"flows": len(gaps["flows"]), "systems": len(gaps["systems"])}
+    assert got["flows"] == gaps["flows"][:limit] and got["systems"] == gaps["systems"][:limit]

@@ -87,20 +87,32 @@ def _says(gap: dict[str, Any]) -> str:
 
 
 @without_gc
-def report(result: dict[str, list[dict[str, Any]]]) -> Report:
-    """The safeguard-gaps report."""
+def report(result: dict[str, Any], *, limit: int | None = None) -> Report:
+    """The safeguard-gaps report (with *limit*, the first *limit* flows and systems; the counts complete).
+
+    *result* is what :func:`safeguards` gives, or Neo4j's answer, which with a limit holds only the
+    first rows of each kind and carries the complete ``counts``.
+    """
+    counts = result.get("counts") or {"flows": len(result["flows"]), "systems": len(result["systems"])}
+    flows = result["flows"] if limit is None else result["flows"][:limit]
+    systems = result["systems"] if limit is None else result["systems"][:limit]
     flows_t = Table("flows", "Flows without a known sharing agreement or legal basis",
                     [("flow", "flow"), ("from", "from"), ("to", "to"), ("gaps", "gaps (what the sources say)"),
                      ("sources", "sources")],
                     [{"flow": r["flow"], "from": r["from"], "to": r["to"], "gaps": [_says(x) for x in r["gaps"]],
                       "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}
-                     for r in result["flows"]])
+                     for r in flows])
     systems_t = Table("systems", "Systems without a known DPIA, EIA, operating procedure or independent review",
                       [("system", "system"), ("label", "name"), ("gaps", "gaps (what the sources say)"),
                        ("sources", "sources")],
                       [{"system": r["system"], "label": r["label"], "gaps": [_says(x) for x in r["gaps"]],
                         "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}
-                       for r in result["systems"]])
-    summary = [f"{len(result['flows'])} flows and {len(result['systems'])} systems with safeguard gaps.",
+                       for r in systems])
+    summary = [f"{counts['flows']} flows and {counts['systems']} systems with safeguard gaps.",
                "'unknown' means the sources do not say: no published safeguard is itself a finding."]
-    return Report("safeguards", "Safeguard gaps", summary, [flows_t, systems_t], dict(result))
+    data: dict[str, Any] = {"flows": flows, "systems": systems, "counts": dict(counts)}
+    if limit is not None:
+        data["limit"] = limit
+        summary.append(f"Listed: the first {len(flows)} flows and the first {len(systems)} systems, by id "
+                       f"(--limit {limit}); the counts above are complete.")
+    return Report("safeguards", "Safeguard gaps", summary, [flows_t, systems_t], data)

@@ -198,9 +198,16 @@ def _filters_line(filters: dict[str, Any]) -> str:
 
 
 @without_gc
-def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None) -> Report:
-    """The flows report: one row per flow, with its sources."""
+def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None, *, limit: int | None = None,
+           count: int | None = None) -> Report:
+    """The flows report: one row per flow, with its sources.
+
+    With *limit*, only the first *limit* rows are listed; the count stays complete. *count* is how many
+    flows passed when *rows* holds only the first of them (as Neo4j sends them with a limit).
+    """
     filters = filters or {}
+    total = len(rows) if count is None else count
+    listed = rows if limit is None else rows[:limit]
     table = Table(
         "flows", "Who shares what with whom",
         [("flow", "flow"), ("from", "from"), ("to", "to"), ("categories", "data categories"),
@@ -217,11 +224,14 @@ def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None) ->
             "status": r["status"],
             "period": f"{r['period']['start'] or '?'} – {r['period']['end'] or '?'}",
             "jurisdiction": r["jurisdiction"], "sources": source_refs(r["sources"]),
-        } for r in rows],
+        } for r in listed],
     )
-    return Report("flows", "Flows: who shares what with whom",
-                  [_filters_line(filters), f"{len(rows)} flows."], [table],
-                  {"filters": filters, "count": len(rows), "flows": rows})
+    summary = [_filters_line(filters), f"{total} flows."]
+    data: dict[str, Any] = {"filters": filters, "count": total, "flows": listed}
+    if limit is not None:
+        data["limit"] = limit
+        summary.append(f"Listed: the first {len(listed)}, by flow id (--limit {limit}); the count above is complete.")
+    return Report("flows", "Flows: who shares what with whom", summary, [table], data)
 
 
 @without_gc

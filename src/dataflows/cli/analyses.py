@@ -139,7 +139,7 @@ def _emit(report: Report, fmt: ReportFormat, out_file: Path | None) -> None:
 
 def flows(
     party: Party = None, category: Category = None, jurisdiction: Jurisdiction = None, sector: Sector = None,
-    as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
+    as_of: AsOf = None, limit: Limit = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
     fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Who shares what with whom: every flow, with purpose, legal basis, firewall, safeguards and sources.
@@ -151,13 +151,16 @@ def flows(
                "as_of": as_of}
     if engine == Engine.neo4j:
         with _neo4j() as db:
-            rows = db.flows(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
+            page = db.flows(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day,
+                            limit=limit)
+        rep = sharing.report(page.rows, filters, limit=limit, count=page.total)
     else:
         g = _graph(data_dir, sources_dir, fmt)
         with handled():
             rows = sharing.flows(g, party=party, category=category, jurisdiction=jurisdiction, sector=sector,
                                  day=day)
-    _emit(sharing.report(rows, filters), fmt, out_file)
+        rep = sharing.report(rows, filters, limit=limit)
+    _emit(rep, fmt, out_file)
 
 
 def matrix(
@@ -302,7 +305,7 @@ def firewalls(
 
 
 def safeguards(
-    as_of: AsOf = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
+    as_of: AsOf = None, limit: Limit = None, data_dir: DataDir = None, sources_dir: SourcesDir = None,
     fmt: FormatOpt = ReportFormat.text, out_file: OutFile = None, engine: EngineOpt = Engine.embedded,
 ) -> None:
     """Safeguard gaps: flows without a known sharing agreement or legal basis; systems without a known DPIA,
@@ -310,10 +313,10 @@ def safeguards(
     day: dt.date | None = parse_day(as_of)
     if engine == Engine.neo4j:
         with _neo4j() as db:
-            result = db.safeguards(day=day)
+            result = db.safeguards(day=day, limit=limit)
     else:
         result = safeguards_mod.safeguards(_graph(data_dir, sources_dir, fmt), day=day)
-    _emit(safeguards_mod.report(result), fmt, out_file)
+    _emit(safeguards_mod.report(result, limit=limit), fmt, out_file)
 
 
 def register(

@@ -36,7 +36,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 import neo4j
 
@@ -52,6 +52,13 @@ Direction = Literal["down", "up"]
 
 def _day(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+class Page(NamedTuple):
+    """The rows a listing sends, and how many there are in all (more than sent when a limit cut them)."""
+
+    rows: list[dict[str, Any]]
+    total: int
 
 
 @dataclass
@@ -191,12 +198,21 @@ class Neo4jAnalyses:
 
     @without_gc
     def flows(self, *, party: str | None = None, category: str | None = None, jurisdiction: str | None = None,
-              sector: str | None = None, day: dt.date | None = None) -> list[dict[str, Any]]:
-        """Rows of :func:`dataflows.analyses.sharing.flows`, from ``who-shares``."""
-        rows = self.run("who-shares", **self._sharing_params(party, category, jurisdiction, sector, day))
+              sector: str | None = None, day: dt.date | None = None, limit: int | None = None) -> Page:
+        """Rows of :func:`dataflows.analyses.sharing.flows`, from ``who-shares``, and how many passed.
+
+        With *limit*, only the first *limit* rows (by flow id) are sent; the count is complete.
+        """
+        rows = self.run("who-shares", **self._sharing_params(party, category, jurisdiction, sector, day),
+                        limit=limit)
+        count = rows[0]["total"] if rows else 0
+        listed = []
         for r in rows:
-            r["safeguards"] = dict(r["safeguards"])
-        return rows
+            del r["total"]
+            if r["flow"] is not None:  # the row that carries only the total, when the limit lists none
+                r["safeguards"] = dict(r["safeguards"])
+                listed.append(r)
+        return Page(listed, count)
 
     @without_gc
     def matrix(self, *, party: str | None = None, category: str | None = None, jurisdiction: str | None = None,
@@ -292,14 +308,20 @@ class Neo4jAnalyses:
         })
 
     @without_gc
-    def safeguards(self, *, day: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
-        """Flows and systems with safeguard gaps, as :func:`dataflows.analyses.safeguards.safeguards` gives them."""
-        rows = self.run("safeguard-gaps", as_of=_day(day))
+    def safeguards(self, *, day: dt.date | None = None, limit: int | None = None) -> dict[str, Any]:
+        """Flows and systems with safeguard gaps, as :func:`dataflows.analyses.safeguards.safeguards` gives them,
+        and their ``counts``.
+
+        With *limit*, only the first *limit* flows and systems (by id) are sent; the counts are complete.
+        """
+        rows = self.run("safeguard-gaps", as_of=_day(day), limit=limit)
         return {
             "flows": [{"flow": r["id"], "from": r["from"], "to": r["to"], "gaps": r["gaps"]}
                       for r in rows if r["kind"] == "flow"],
             "systems": [{"system": r["id"], "label": r["label"], "gaps": r["gaps"]}
                         for r in rows if r["kind"] == "system"],
+            "counts": {"flows": rows[0]["flow_count"] if rows else 0,
+                       "systems": rows[0]["system_count"] if rows else 0},
         }
 
     @without_gc
