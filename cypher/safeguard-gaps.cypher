@@ -18,8 +18,8 @@ CALL () {
                 AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
                 AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end)))))
     AND (coalesce(f.safeguard_sharing_agreement, 'unknown') <> 'yes' OR coalesce(f.legal_basis, 'unknown') = 'unknown')
-  WITH a, f, b ORDER BY f.id
-  RETURN collect([a, f, b]) AS flows
+  WITH f ORDER BY f.id
+  RETURN collect(f) AS flows
 }
 CALL () {
   MATCH (sy:System)
@@ -43,8 +43,8 @@ WITH flow_count, system_count, flows, systems, COLLECT { MATCH (c:Citation)-[:CI
                               confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
 WITH flow_count, system_count, flows, systems, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 CALL (flows, systems, flow_count, system_count, cites, steps) {
-  UNWIND flows AS row
-  WITH cites, steps, row[0] AS a, row[1] AS f, row[2] AS b
+  UNWIND flows AS f
+  WITH cites, steps, startNode(f) AS a, f, endNode(f) AS b
   WITH cites, steps, a, f, b,
        [g IN [{safeguard: 'sharing_agreement', status: coalesce(f.safeguard_sharing_agreement, 'unknown'),
                note: f.safeguard_sharing_agreement_note, claim: 'safeguards.sharing_agreement'}]

@@ -51,8 +51,8 @@ WHERE ($as_of IS NULL OR (
                 AND (o.start IS NULL OR o.start <= left($as_of, size(o.start)))
                 AND (o.end IS NULL OR left($as_of, size(o.end)) <= o.end))) }))
 // Every flow that passes is counted; with a limit only the first, by flow id, are spelled out.
-WITH a, f, b ORDER BY f.id
-WITH collect([a, f, b]) AS passed
+WITH f ORDER BY f.id
+WITH collect(f) AS passed
 WITH size(passed) AS total, CASE WHEN $limit IS NULL THEN passed ELSE passed[..$limit] END AS listed
 // Every citation in full, by id: a flow's citations are found in it by bisection (log2 of their
 // number) rather than by a lookup per citation.
@@ -62,8 +62,8 @@ WITH total, listed, COLLECT { MATCH (c:Citation)-[:CITES]->(s:Source)
                                confidence: c.confidence, note: c.note}] AS x ORDER BY x[0] } AS cites
 WITH total, listed, cites, [e IN range(toInteger(ceil(log(size(cites) + 1) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 // (With limit 0 and flows passing, one row of nulls carries the total.)
-UNWIND CASE WHEN listed = [] AND total > 0 THEN [[null, null, null]] ELSE listed END AS row
-WITH total, cites, steps, row[0] AS a, row[1] AS f, row[2] AS b
+UNWIND CASE WHEN listed = [] AND total > 0 THEN [null] ELSE listed END AS f
+WITH total, cites, steps, startNode(f) AS a, f, endNode(f) AS b
 RETURN f.id AS flow,
        a.id AS from, a.name AS from_label, b.id AS to, b.name AS to_label,
        f.categories AS categories,
