@@ -72,13 +72,18 @@ def test_routing_uri_works(neo4j_server: Server) -> None:
         ("System", "border-register", "safeguards.dpia"), ("ScopeChange", "border-register:scope:0", "record")}
 
 
-def test_hostile_text_is_stored_and_matched_literally(neo4j_server: Server, tmp_path: Path) -> None:
-    data = tmp_path / "hostile"
+def load_with_police_a_named(server: Server, tmp_path: Path, name: str) -> None:
+    """Load the valid fixture with Police A renamed to *name* (written as a YAML string)."""
+    data = tmp_path / "renamed"
     shutil.copytree(VALID, data)
     path = data / "agencies" / "agencies.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Police A", f"name: {json.dumps(HOSTILE)}"),
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Police A", f"name: {json.dumps(name)}"),
                     encoding="utf-8")
-    assert load_fixture(neo4j_server, data).returncode == 0
+    assert load_fixture(server, data).returncode == 0
+
+
+def test_hostile_text_is_stored_and_matched_literally(neo4j_server: Server, tmp_path: Path) -> None:
+    load_with_police_a_named(neo4j_server, tmp_path, HOSTILE)
     d = neo4j_server.driver()
     try:
         records, _, _ = d.execute_query("MATCH (p:Party {id: 'police-a'}) RETURN p.name AS name")
@@ -99,12 +104,7 @@ MARKUP = "Police [/x] A [bold]B[/bold] [link=http://example.org]c[/link] [...]"
 
 def test_text_output_prints_the_maps_text_literally(neo4j_server: Server, tmp_path: Path) -> None:
     """Brackets in the map's text are printed as they are: never read as terminal styling, never a crash."""
-    data = tmp_path / "markup"
-    shutil.copytree(VALID, data)
-    path = data / "agencies" / "agencies.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Police A", f"name: {json.dumps(MARKUP)}"),
-                    encoding="utf-8")
-    assert load_fixture(neo4j_server, data).returncode == 0
+    load_with_police_a_named(neo4j_server, tmp_path, MARKUP)
     q = run(neo4j_server, "query", "party", "-p", "id=scanner", env={**neo4j_server.env, "COLUMNS": "400"})
     assert q.returncode == 0, q.stderr
     assert MARKUP in q.stdout
