@@ -27,7 +27,9 @@ gives byte-identical output on either engine (``tests/db/test_parity.py``
 proves it). The reshaping is limited to: turning ``[name, value]`` lists into
 dicts (Cypher cannot build a map with computed keys), splitting one-row
 answers into their parts, and leaving out keys the embedded result does not
-have.
+have (such as the complete count each row of a listing carries, kept apart in
+:class:`Page`) and the row of nulls that carries the count when ``limit`` 0
+lists nothing.
 """
 
 from __future__ import annotations
