@@ -96,6 +96,10 @@ def test_binding_checks_and_converts(tmp_path: Path) -> None:
         queries.bind(q, {"id": "x", "colour": "red"})
     with pytest.raises(SettingsError, match="not a valid int"):
         queries.bind(q, {"id": "x", "hops": "many"})
+    # A count: a negative one would slice the answer from its end ('-p limit=-1' listed all but the last).
+    with pytest.raises(SettingsError, match=r"hops='-1' must be 0 or more"):
+        queries.bind(q, {"id": "x", "hops": "-1"})
+    assert queries.bind(q, {"id": "x", "hops": "0"})["hops"] == 0
 
 
 def unanchored(text: str) -> list[str]:

@@ -10,7 +10,9 @@ Each ``cypher/NAME.cypher`` file starts with a header of ``//`` comment lines::
     // mode: read
 
 then the query. Values reach the query only as ``$parameters``; the header
-says which, and :func:`check` makes sure the header and the text agree.
+says which, and :func:`check` makes sure the header and the text agree. An
+``int`` parameter counts something (rows, hops): a whole number, 0 or more — a
+negative one would slice a list from its end.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def _coerce(p: Param, raw: Any) -> Any:
         return raw
     try:
         if p.type == "int":
+            if int(raw) < 0:
+                raise SettingsError(f"parameter {p.name}={raw!r} must be 0 or more")
             return int(raw)
         if p.type == "float":
             return float(raw)
