@@ -6,7 +6,8 @@
 // mode: read
 
 // The flows and systems with a gap, in id order: all of them are counted; with a limit, only the
-// first of each kind are spelled out.
+// first of each kind are spelled out. (The tests here are those that build each gap list below,
+// 'found': a change to what counts as a gap changes both.)
 CALL () {
   MATCH (a:Party)-[f:FLOW]->(b:Party)
   WHERE ($as_of IS NULL OR (
