@@ -246,7 +246,9 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
                     THEN c ELSE best END)] |
              {at: best.u, path: [best.f] + w.path}][0])] |
-           [seed IN [reduce(best = null, c IN COLLECT {
+           // Candidates in (party id, flow id) order, tested one by one until one establishes the purpose
+           // (what a system holds is looked up only for the candidates tested).
+           [seed IN [head(COLLECT {
                WITH w.at AS y
                MATCH (u:Party)-[f:FLOW]->(y)
                WHERE ($as_of IS NULL OR (
@@ -260,7 +262,9 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                  AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
                  AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                             WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-                 AND purposes[x.k] IN CASE
+               WITH u, f ORDER BY u.id, f.id
+               WITH u, f
+               WHERE purposes[x.k] IN CASE
                    WHEN f.collected_for IS NOT NULL THEN [f.collected_for]
                    WHEN NOT u:System THEN ['unknown']
                    ELSE [held IN [COLLECT {
@@ -268,9 +272,7 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                           WHERE any(z IN f.categories WHERE [z, held.id] IN matching)
                           RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
                          CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END
-               RETURN {f: f, uid: u.id, fid: f.id} AS c } |
-               CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
-                    THEN c ELSE best END)] |
+               RETURN {f: f} AS c LIMIT 1 })] |
              [f IN [seed.f] + w.path | f.id]][0]][0]
        END}]] AS picked
 // One row per record, so that what each record looks up sees only that record.
