@@ -35,7 +35,7 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
        WHERE CASE c.confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
              >= CASE $min_confidence WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 4 END
        RETURN c.id } END AS strong,
-     COUNT { MATCH (:Party) } AS parties
+     COUNT { MATCH (:Party) } AS parties, head(COLLECT { MATCH (p:Party) RETURN min(id(p)) AS i }) AS base
 // The parties in force, with their sectors: an agency's own; a system's, those of the agencies
 // that operate or own it (relations in force that day).
 CALL () {
@@ -56,15 +56,17 @@ CALL () {
   RETURN collect(CASE WHEN any(x IN sectors WHERE x IN $public_sectors) THEN p END) AS origins,
          collect(CASE WHEN any(x IN sectors WHERE x IN $enforcement_sectors) THEN p END) AS targets
 }
-WITH wanted, strong, origins, targets, size(targets) AS T, parties + 2 AS M, parties
-// The searches read the map once, into lists indexed by id(party) (the record number Neo4j gives a
-// node: a small integer; ids of other nodes are gaps): ins[id(u)], every party that sends to u over
-// flows without a barrier known, as id(y) * 2 + 1 when one of those flows has its firewall absent,
-// id(y) * 2 when they are unknown; rank[id(o)], the place of an origin in origins (-1: no origin).
-// Looking a party up in a list is cheaper than reading its flows again at every level it is reached
-// (at 1,000,000 flows the searches took 5 s instead of 12-14 s). id() is deprecated in Neo4j 5 but
-// is the only integer a node has.
-CALL (wanted, strong) {
+WITH wanted, strong, origins, targets, size(targets) AS T, parties + 2 AS M, parties, base
+// The searches read the map once, into lists indexed by id(party) - base (id() is the record number
+// Neo4j gives a node, deprecated in Neo4j 5 but the only integer a node has; base is the smallest
+// among parties, and ids of other nodes in between are gaps): ins[id(u) - base], every party that
+// sends to u over flows without a barrier known, as id(y) * 2 + 1 when one of those flows has its
+// firewall absent, id(y) * 2 when they are unknown; rank[id(o) - base], the place of an origin in
+// origins (-1: no origin). Looking a party up in a list is cheaper than reading its flows again at
+// every level it is reached (at 1,000,000 flows the searches took 5 s instead of 12-14 s). The lists
+// are as long as the span of the parties' ids: about the number of nodes of the map when it was
+// loaded by 'dataflows load' (more when other data was created among them).
+CALL (wanted, strong, base) {
   MATCH (y:Party)-[f:FLOW]->(u:Party)
   WHERE f.firewall IN ['absent', 'unknown']
     AND ($as_of IS NULL OR (
@@ -78,7 +80,7 @@ CALL (wanted, strong) {
     AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
     AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
                                WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-  WITH id(u) AS u, id(y) AS y, max(CASE f.firewall WHEN 'absent' THEN 1 ELSE 0 END) AS absent
+  WITH id(u) - base AS u, id(y) AS y, max(CASE f.firewall WHEN 'absent' THEN 1 ELSE 0 END) AS absent
   WITH u, collect(y * 2 + absent) AS senders ORDER BY u
   WITH collect([u, senders]) AS at
   // Spread out by id: each party's list, then an empty list for each id up to the next party's.
@@ -87,9 +89,9 @@ CALL (wanted, strong) {
          + [x IN range(at[i][0] + 1, coalesce(at[i + 1][0], at[i][0] + 1) - 1) | []] AS senders
   RETURN collect(senders) AS ins
 }
-CALL (origins) {
+CALL (origins, base) {
   UNWIND range(0, size(origins) - 1) AS i
-  WITH id(origins[i]) AS o, i ORDER BY o
+  WITH id(origins[i]) - base AS o, i ORDER BY o
   WITH collect([o, i]) AS at
   UNWIND range(0, size(at) - 1) AS j
   UNWIND CASE WHEN j = 0 THEN [x IN range(0, at[0][0] - 1) | -1] ELSE [] END + [at[j][1]]
@@ -102,8 +104,8 @@ CALL (origins) {
 // targets (places in targets) it reached at that level in each region, a and u. (party, target,
 // region) states seen are integer keys (id(party) * T + target) * 2 + region, in two lists tested
 // with IN (a hash set Neo4j builds once per list; the larger list is rebuilt rarely).
-WITH wanted, strong, origins, targets, T, M, ins, rank, [t IN targets | id(t)] AS tids, parties
-WITH wanted, strong, origins, targets, T, M, rank,
+WITH wanted, strong, origins, targets, T, M, ins, rank, base, [t IN targets | id(t)] AS tids, parties
+WITH wanted, strong, origins, targets, T, M, rank, base,
   reduce(st = {frontier: [i IN range(0, T - 1) | {n: tids[i], a: [i], u: [i]}],
                old: [i IN range(0, T - 1) | (tids[i] * T + i) * 2]
                     + [i IN range(0, T - 1) | (tids[i] * T + i) * 2 + 1], recent: [],
@@ -113,7 +115,7 @@ WITH wanted, strong, origins, targets, T, M, rank,
       [step IN [COLLECT {
           UNWIND st.frontier AS cur
           // Each party that sends to the frontier party over a flow without a barrier known.
-          UNWIND coalesce(ins[cur.n], []) AS c
+          UNWIND coalesce(ins[cur.n - base], []) AS c
           WITH cur, c / 2 AS y, c % 2 = 1 AS absent
           // Region 0 goes on only over an absent flow; region 1 over either.
           UNWIND CASE WHEN absent THEN [t IN cur.a | [t, 0]] ELSE [] END + [t IN cur.u | [t, 1]] AS tr
@@ -135,7 +137,7 @@ WITH wanted, strong, origins, targets, T, M, rank,
     END).out AS levels
 // regions[0], regions[1]: each region's levels, a level being its parties (ids) with the targets
 // they reached there (level 0: the targets themselves).
-WITH wanted, strong, origins, targets, T, M, rank,
+WITH wanted, strong, origins, targets, T, M, rank, base,
      [r IN [0, 1] | [lvl IN levels | [e IN lvl WHERE [e.a, e.u][r] <> [] | {n: e.n, ts: [e.a, e.u][r]}]]] AS regions
 // Every pair: missing when the origin reached the target in regions[0]; unknown-barrier when only in
 // regions[1]. A pair found in region r at level d is coded ((place of the origin in origins * T +
@@ -143,14 +145,14 @@ WITH wanted, strong, origins, targets, T, M, rank,
 // order), then target id (so are targets), and a pair's entry of region 0 just before its entry of
 // region 1. (A CALL, not a COLLECT: Neo4j 5.26 charges every row an aggregation inside a COLLECT
 // keeps with the lists it reads.)
-WITH wanted, strong, origins, targets, T, M, rank, regions, size(regions[0]) AS L
-CALL (regions, T, rank, L) {
+WITH wanted, strong, origins, targets, T, M, rank, base, regions, size(regions[0]) AS L
+CALL (regions, T, rank, base, L) {
   UNWIND [0, 1] AS r
   UNWIND range(1, L - 1) AS d
   UNWIND regions[r][d] AS e
-  WITH r, d, e WHERE rank[e.n] >= 0
+  WITH r, d, e WHERE rank[e.n - base] >= 0
   UNWIND e.ts AS t
-  WITH ((rank[e.n] * T + t) * 2 + r) * L + d AS code ORDER BY code
+  WITH ((rank[e.n - base] * T + t) * 2 + r) * L + d AS code ORDER BY code
   WITH collect(code) AS codes
   RETURN [c IN codes WHERE (c / L) % 2 = 0] AS missing,
          [i IN range(0, size(codes) - 1) WHERE (codes[i] / L) % 2 = 1
