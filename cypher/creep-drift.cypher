@@ -235,7 +235,7 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                        d IN range(head([d IN range(1, levels) WHERE (id(x.a) * K + x.k) * M + d IN levelled]), 2, -1) |
            [best IN [reduce(best = null, c IN COLLECT {
                WITH w.at AS y
-               MATCH (u:Party)-[f:FLOW]->(y)
+               MATCH (u:Party)-[f:FLOW]->(y:Party)
                WHERE (id(u) * K + x.k) * M + d - 1 IN levelled
                  AND ($as_of IS NULL OR (
                        coalesce(f.status, '') <> 'proposed'
@@ -252,7 +252,7 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
            // (what a system holds is looked up only for the candidates tested).
            [seed IN [head(COLLECT {
                WITH w.at AS y
-               MATCH (u:Party)-[f:FLOW]->(y)
+               MATCH (u:Party)-[f:FLOW]->(y:Party)
                WHERE ($as_of IS NULL OR (
                        coalesce(f.status, '') <> 'proposed'
                        AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
