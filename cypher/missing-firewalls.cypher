@@ -135,23 +135,21 @@ WITH wanted, strong, origins, targets, T, M, rank, base,
                 ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[3]], out: st.out + [next]} END
             ][0]][0]][0]][0]
     END).out AS levels
-// regions[0], regions[1]: each region's levels, a level being its parties (ids) with the targets
-// they reached there (level 0: the targets themselves).
-WITH wanted, strong, origins, targets, T, M, rank, base,
-     [r IN [0, 1] | [lvl IN levels | [e IN lvl WHERE [e.a, e.u][r] <> [] | {n: e.n, ts: [e.a, e.u][r]}]]] AS regions
-// Every pair: missing when the origin reached the target in regions[0]; unknown-barrier when only in
-// regions[1]. A pair found in region r at level d is coded ((place of the origin in origins * T +
+// Every pair: missing when the origin reached the target in region 0; unknown-barrier when only in
+// region 1. A pair found in region r at level d is coded ((place of the origin in origins * T +
 // target) * 2 + r) * L + d, so that sorted codes put the pairs by origin id (origins are in id
 // order), then target id (so are targets), and a pair's entry of region 0 just before its entry of
 // region 1. (A CALL, not a COLLECT: Neo4j 5.26 charges every row an aggregation inside a COLLECT
 // keeps with the lists it reads.)
-WITH wanted, strong, origins, targets, T, M, rank, base, regions, size(regions[0]) AS L
-CALL (regions, T, rank, base, L) {
+// levels[d]: the parties (ids) reached at level d, with the targets they reached there in region 0
+// (a) and in region 1 (u); level 0: the targets themselves.
+WITH wanted, strong, origins, targets, T, M, rank, base, levels, size(levels) AS L
+CALL (levels, T, rank, base, L) {
   UNWIND [0, 1] AS r
   UNWIND range(1, L - 1) AS d
-  UNWIND regions[r][d] AS e
+  UNWIND levels[d] AS e
   WITH r, d, e WHERE rank[e.n - base] >= 0
-  UNWIND e.ts AS t
+  UNWIND [e.a, e.u][r] AS t
   WITH ((rank[e.n - base] * T + t) * 2 + r) * L + d AS code ORDER BY code
   WITH collect(code) AS codes
   RETURN [c IN codes WHERE (c / L) % 2 = 0] AS missing,
@@ -159,18 +157,18 @@ CALL (regions, T, rank, base, L) {
                                            AND (i = 0 OR codes[i - 1] / (2 * L) <> codes[i] / (2 * L)) | codes[i]]
            AS unknown_barrier
 }
-WITH wanted, strong, origins, targets, T, M, regions, size(missing) AS n_missing, size(unknown_barrier) AS n_unknown,
+WITH wanted, strong, origins, targets, T, M, levels, size(missing) AS n_missing, size(unknown_barrier) AS n_unknown,
      [r IN [0, 1] | [c IN CASE WHEN $limit IS NULL THEN [missing, unknown_barrier][r]
                                ELSE [missing, unknown_barrier][r][..$limit] END |
                       {o: origins[c / L / 2 / T], t: (c / L / 2) % T, d: c % L}]] AS shown
-WITH wanted, strong, origins, targets, T, M, regions, n_missing, n_unknown, shown[0] AS missing,
+WITH wanted, strong, origins, targets, T, M, levels, n_missing, n_unknown, shown[0] AS missing,
      shown[1] AS unknown_barrier
 // The witness of each pair shown: from the origin at level d, the flow of the pair's kind to a party
 // at level d - 1 with the smallest (party id, flow id), and so on down to the target - the searches'
-// own tie-break. levelled[r]: the states of regions[r] as (id(party) * T + target) * M + level.
+// own tie-break. levelled[r]: the states of region r as (id(party) * T + target) * M + level.
 WITH wanted, strong, origins, targets, T, M, n_missing, n_unknown, missing, unknown_barrier,
      [r IN [0, 1] | CASE WHEN [missing, unknown_barrier][r] = [] THEN [] ELSE COLLECT {
-       UNWIND range(0, size(regions[r]) - 1) AS d UNWIND regions[r][d] AS e UNWIND e.ts AS t
+       UNWIND range(0, size(levels) - 1) AS d UNWIND levels[d] AS e UNWIND [e.a, e.u][r] AS t
        RETURN (e.n * T + t) * M + d } END] AS levelled
 WITH wanted, strong, origins, targets, n_missing, n_unknown,
      [r IN [0, 1] | [x IN [missing, unknown_barrier][r] | {
