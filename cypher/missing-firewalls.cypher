@@ -136,13 +136,12 @@ WITH wanted, strong, origins, targets, T, M, rank, base,
             ][0]][0]][0]][0]
     END).out AS levels
 // Every pair: missing when the origin reached the target in region 0; unknown-barrier when only in
-// region 1. A pair found in region r at level d is coded ((place of the origin in origins * T +
-// target) * 2 + r) * L + d, so that sorted codes put the pairs by origin id (origins are in id
-// order), then target id (so are targets), and a pair's entry of region 0 just before its entry of
-// region 1. (A CALL, not a COLLECT: Neo4j 5.26 charges every row an aggregation inside a COLLECT
-// keeps with the lists it reads.)
-// levels[d]: the parties (ids) reached at level d, with the targets they reached there in region 0
-// (a) and in region 1 (u); level 0: the targets themselves.
+// region 1. (levels[d]: the parties (ids) reached at level d, with the targets they reached there
+// in region 0, a, and in region 1, u; level 0: the targets themselves.) A pair found in region r at
+// level d is coded ((place of the origin in origins * T + target) * 2 + r) * L + d, so that sorted
+// codes put the pairs by origin id (origins are in id order), then target id (so are targets), and
+// a pair's entry of region 0 just before its entry of region 1. (A CALL, not a COLLECT: Neo4j 5.26
+// charges every row an aggregation inside a COLLECT keeps with the lists it reads.)
 WITH wanted, strong, origins, targets, T, M, rank, base, levels, size(levels) AS L
 CALL (levels, T, rank, base, L) {
   UNWIND [0, 1] AS r
