@@ -27,7 +27,8 @@ from . import __version__
 from .analyses.reports import write_reports
 from .dataset import Dataset, load
 from .graph import as_of, build
-from .publish import dumps, write_atomically
+from .jsontext import dumps
+from .publish import write_atomically
 from .render.site import default_data_date, write_site
 from .summary import summarise
 

@@ -7,19 +7,12 @@ A failure half-way leaves the previous output as it was.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .errors import OutputError
-
-
-def dumps(data: Any) -> str:
-    """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
 def write_atomically(out: Path, write: Callable[[Path], None]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
+
+from ..jsontext import dumps
 
 FORMATS = ("text", "json", "csv", "markdown")
 
@@ -75,7 +76,7 @@ def cell_text(value: Cell, joiner: str = "; ") -> str:
 
 def to_json(report: Report) -> str:
     """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(report.data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    return dumps(report.data)
 
 
 def to_csv(report: Report) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 
 from ..errors import DataflowsError, ValidationFailed
+from ..jsontext import dumps
 
 # No markup: what is printed holds the map's own text (a quote's "[…]", an IPv6 address, a path), which rich
 # would otherwise read as its styling tags and, on a stray "[/…]", fail on.
@@ -64,7 +64,7 @@ def parse_day(value: str | None) -> dt.date | None:
 
 def print_json(data: Any) -> None:
     """Write JSON to standard output, deterministic."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(dumps(data))
 
 
 @contextmanager
