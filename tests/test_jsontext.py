@@ -27,6 +27,7 @@ CASES = {
     "tuples and plain floats": {"t": (1, "x"), "f": [0.1, 2.5, 3.0, -0.0, 123456789.125]},
     "a set (written with str, as json's default=str does)": {"s": {"one"}},
     "an integer beyond 64 bits": {"n": 10**30},
+    "keys that are numbers (sorted as numbers)": {"by_distance": {10: "ten", 2: "two", 1: "one"}},
     "a bare value": "text",
 }
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import orjson
 
-_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
             | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
-"""Dates, times and dataclasses are passed to ``str`` as :func:`json.dumps` with ``default=str`` would."""
+"""Dates, times and dataclasses are passed to ``str`` as :func:`json.dumps` with ``default=str`` would. Maps
+with keys that are not strings are left to :func:`json.dumps`: it sorts such keys as numbers (2 before 10),
+orjson as text."""
 
 
 def dumps(data: Any) -> str:
@@ -24,8 +26,8 @@ def dumps(data: Any) -> str:
     default=str)`` gives, written by orjson: Python's own encoder writes
     indented JSON in pure Python, many times slower on large answers. One
     difference: a float in exponent form has no padded exponent (``1e-7``, not
-    ``1e-07``). Data orjson does not take (such as an integer beyond 64 bits) is
-    written by :func:`json.dumps`.
+    ``1e-07``). Data orjson does not take (an integer beyond 64 bits, a map
+    whose keys are not strings) is written by :func:`json.dumps`.
     """
     try:
         return orjson.dumps(data, default=str, option=_OPTIONS).decode() + "\n"
