@@ -39,6 +39,7 @@ lint: install-test  ## ruff and mypy, as configured in pyproject.toml
 bench: install-test test-deps  ## run every benchmark at its default sizes (see benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_analyses.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_json.py
 	$(BIN)/python benchmarks/bench_neo4j_load.py
 	$(BIN)/python benchmarks/bench_cypher_analyses.py
 
