@@ -50,6 +50,8 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 public final class Launcher {
 
     public static final String READY_PREFIX = "neo4j ready bolt://127.0.0.1:";
+    /** db.tx_log.rotation.retention_policy unless NEO4J_CONF_FILE sets it. */
+    static final String TX_LOG_RETENTION = "1G size";
 
     private Launcher() {}
 
@@ -74,6 +76,10 @@ public final class Launcher {
         Files.createDirectories(logs);
 
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        // Neo4j keeps transaction logs for two days by default, for backups and clusters, which
+        // this server does not have: a few dozen loads of a 1,000,000-flow map filled about 50 GB.
+        // Keep about 1 GB (removed at each checkpoint); a NEO4J_CONF_FILE can set another policy.
+        builder.setConfig(GraphDatabaseSettings.keep_logical_logs, TX_LOG_RETENTION);
         String confFile = System.getenv("NEO4J_CONF_FILE");
         if (confFile != null && !confFile.isBlank()) {
             builder.loadPropertiesFromFile(Path.of(confFile));
