@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
@@ -102,6 +103,17 @@ def test_a_bad_record_fails_the_load_and_leaves_the_previous_map(drv: neo4j.Driv
     with pytest.raises(RuntimeError, match="points at a missing node"):
         loader.load(drv, "neo4j", bad, version="test")
     assert loader.read_checksum(drv, "neo4j") == before
+
+
+def test_the_drivers_debug_log_counts_a_batchs_rows_without_writing_them(  # type: ignore[no-untyped-def]
+        drv: neo4j.Driver, caplog) -> None:
+    rows = graph_rows(big_graph(300, n_parties=20, tag="quiet"))
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        loader.load(drv, "neo4j", rows, version="test", batch=100)
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage() and "UNWIND $rows" in r.getMessage()]
+    assert any("<100 rows>" in m for m in runs)
+    assert runs and not any("quiet-" in m for m in runs)  # no party or flow id, no property of the map
+    assert loader.read_checksum(drv, "neo4j") == (rows_checksum(rows), rows_checksum(rows))
 
 
 @pytest.mark.parametrize("writers", [1, 4])

@@ -1,0 +1,31 @@
+"""The order in which the loader is given relationships: grouped by the node they start at."""
+
+from __future__ import annotations
+
+from dataflows import synth
+from dataflows.db.rows import graph_rows
+from dataflows.db.vocab import Rel
+
+from .helpers import big_graph
+
+
+def test_flows_come_grouped_by_sender_then_recipient() -> None:
+    # big_graph adds its flows in id order, each sender's spread across the whole list.
+    rows = graph_rows(big_graph(2_000, n_parties=50, tag="order"))
+    (flows,) = [rs for (rtype, _, _), rs in rows.rels.items() if rtype is Rel.flow]
+    ends = [(r["from"], r["to"]) for r in flows]
+    assert ends == sorted(ends)
+    assert len(flows) == 2_000
+
+
+def test_every_relationship_type_from_the_map_is_in_start_node_order() -> None:
+    g = synth.generate(3_000, seed=3)
+    rows = graph_rows(g)
+    edge_types = {Rel.flow, Rel.holds, Rel.operates, Rel.broader}
+    seen = set()
+    for (rtype, _, _), rs in rows.rels.items():
+        if rtype in edge_types:
+            seen.add(rtype)
+            starts = [r["from"] for r in rs]
+            assert starts == sorted(starts), rtype
+    assert seen == edge_types
