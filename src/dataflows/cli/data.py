@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from .. import settings
 from ..dataset import load
 from ..errors import SettingsError
 from ..job import run
+from ..jsontext import dumps
 from ..schema import SECTIONS
 from .common import AsOf, DataDir, Format, FormatOpt, SourcesDir, Strict, err, handled, out, parse_day, print_json
 
@@ -180,6 +180,5 @@ def schema_files() -> dict[str, str]:
         }
         if defs:
             doc["$defs"] = defs
-        text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        files[f"{section}.schema.json"] = text
+        files[f"{section}.schema.json"] = dumps(doc)
     return files
