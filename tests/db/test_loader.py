@@ -220,3 +220,18 @@ def test_the_server_going_away_leaves_the_previous_map(drv: neo4j.Driver, neo4j_
         assert (loader.read_checksum(fresh, "neo4j"), count_map(fresh)) == before
     finally:
         fresh.close()
+
+
+def test_a_property_key_that_is_not_an_identifier_is_refused_before_it_reaches_cypher(  # type: ignore[no-untyped-def]
+        drv: neo4j.Driver, fixture_rows) -> None:
+    # Property keys are the one part of the loader's Cypher text taken from the rows: only lower-case
+    # identifiers pass, so a key can never close the property map and add a clause.
+    loader.load(drv, "neo4j", fixture_rows, version="test")
+    before = loader.read_checksum(drv, "neo4j"), count_map(drv)
+    bad = graph_rows(big_graph(3_000, tag="badkey"))
+    flows = next(rows for (rtype, _, _), rows in bad.rels.items() if rtype.value == "FLOW")
+    key = "x`: 1}]->(b) WITH a MATCH (n) DETACH DELETE n //"
+    flows[2_000] = {**flows[2_000], "props": {**flows[2_000]["props"], key: "boom"}}
+    with pytest.raises(ValueError, match="is not a property key the loader writes"):
+        loader.load(drv, "neo4j", bad, version="test", batch=500)
+    assert (loader.read_checksum(drv, "neo4j"), count_map(drv)) == before

@@ -7,7 +7,11 @@ Design, for readers who depend on the map being whole:
 * **Stage**: the new map is written in committed batches of parameterised
   ``UNWIND $rows`` statements, two at a time (``writers``), but its nodes
   carry only the label ``DataflowsStaging`` (their schema labels wait in
-  ``_kind``). Every query anchors its patterns on schema labels
+  ``_kind``). Each row travels as a list of values, and the query names the
+  property each position goes to (``CREATE (n {`id`: r[0], …})``, the keys
+  checked by :func:`~dataflows.db.vocab.prop_key`): Neo4j then builds no map
+  per row and plans no ``Eager`` step, as it does for ``SET n = r``, and the
+  keys are not sent again with every row. Every query anchors its patterns on schema labels
   (``:Party``, ``:FLOW`` between parties …), so nothing staged is visible.
   Relationships find their ends by element id, a direct record fetch, and
   come grouped by the node they start at (``graph_rows`` orders them so),
@@ -41,7 +45,7 @@ import neo4j
 
 from ..gcpause import without_gc
 from .rows import Rows, canonical, rows_checksum
-from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, rel
+from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, prop_key, rel
 
 BATCH = 20_000
 WRITERS = 2
@@ -84,6 +88,18 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[i:i + size]
 
 
+def _keys(props: Iterable[dict[str, Any]]) -> list[str]:
+    """Every property key of a batch's rows, in a fixed order."""
+    return sorted(set().union(*props))
+
+
+def _inline(keys: list[str], first: int) -> str:
+    """``{`key`: r[first], …}``: where each value of a row (a list) goes; empty when there are no keys."""
+    if not keys:
+        return ""
+    return "{" + ", ".join(f"{prop_key(k)}: r[{i}]" for i, k in enumerate(keys, first)) + "}"
+
+
 def _kind(node_labels: tuple[Label, ...]) -> str:
     return ":".join(lbl.value for lbl in node_labels)
 
@@ -119,7 +135,7 @@ class _Steps:
             raise RuntimeError(f"load interrupted on purpose after {self.batches} batches")
 
 
-class _Rows(list[dict[str, Any]]):
+class _Rows(list[Any]):
     """A batch's rows, as the driver sends them, with a short ``repr``.
 
     The driver formats every query's parameters for its debug log even when nothing logs at that
@@ -191,11 +207,13 @@ def stage_nodes(driver: neo4j.Driver, database: str, rows: Rows, step: _Steps, b
 
     def batches() -> Iterator[_Batch]:
         for node_labels, items in sorted(rows.nodes.items(), key=lambda kv: [x.value for x in kv[0]]):
-            query = (f"UNWIND $rows AS r CREATE (n:`{STAGING}`) SET n = r, n._kind = $kind "
-                     "RETURN n.id AS id, elementId(n) AS e")
             stage = f"writing {node_labels[-1].value} nodes"
             for chunk in _batches(items, batch):
-                yield _Batch(query, {"rows": _Rows(chunk), "kind": _kind(node_labels)},
+                keys = _keys(chunk)
+                query = (f"UNWIND $rows AS r CREATE (n:`{STAGING}` {_inline(keys, 0)}) SET n._kind = $kind "
+                         "RETURN n.id AS id, elementId(n) AS e")
+                values = _Rows([[r.get(k) for k in keys] for r in chunk])
+                yield _Batch(query, {"rows": values, "kind": _kind(node_labels)},
                              partial(written, node_labels, stage, len(chunk)))
 
     _write_batches(driver, database, batches(), writers)
@@ -211,12 +229,13 @@ def stage_relationships(driver: neo4j.Driver, database: str, rows: Rows, element
     def batches() -> Iterator[_Batch]:
         for (rtype, start, end), items in sorted(rows.rels.items(), key=lambda kv: (kv[0][0].value, kv[0][1].value,
                                                                                       kv[0][2].value)):
-            query = (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (b) WHERE elementId(b) = r.b "
-                     f"CREATE (a)-[x{rel(rtype)}]->(b) SET x = r.props")
             stage = f"writing {rtype.value} relationships"
             for chunk in _batches(items, batch):
+                keys = _keys(r["props"] for r in chunk)
+                query = (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] MATCH (b) WHERE elementId(b) = r[1] "
+                         f"CREATE (a)-[x{rel(rtype)} {_inline(keys, 2)}]->(b)")
                 try:
-                    args = [{"a": element[(start, r["from"])], "b": element[(end, r["to"])], "props": r["props"]}
+                    args = [[element[(start, r["from"])], element[(end, r["to"])], *map(r["props"].get, keys)]
                             for r in chunk]
                 except KeyError as exc:
                     raise RuntimeError(f"a {rtype.value} relationship points at a missing node {exc.args[0]}") \

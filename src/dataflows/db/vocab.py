@@ -1,7 +1,10 @@
 """The fixed vocabulary of labels and relationship types in Neo4j.
 
 Cypher text may contain labels and relationship types only from here; values
-always travel as ``$parameters``. Every node of the live map also carries
+always travel as ``$parameters``. Property keys appear in Cypher text only in
+the loader's writes, and only through :func:`prop_key`, which admits
+lower-case identifiers (the keys :mod:`dataflows.db.rows` makes from the
+schema's field names) and refuses anything else. Every node of the live map also carries
 :data:`MAP_LABEL`, so a load never touches other data in the same database;
 while a load runs, the new map's nodes carry only ``DataflowsStaging`` and the
 replaced map's ``DataflowsRetired`` (see :mod:`dataflows.db.loader`).
@@ -38,6 +41,7 @@ Neo4j               from the embedded graph
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 MAP_LABEL = "DataflowsMap"
@@ -121,3 +125,13 @@ def rel(item: Rel) -> str:
     if not isinstance(item, Rel):
         raise TypeError(f"{item!r} is not a relationship type of the schema")
     return f":`{item.value}`"
+
+
+_PROP_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def prop_key(key: str) -> str:
+    """The key in backticks, for a property key that is a lower-case identifier (and only those)."""
+    if not isinstance(key, str) or not _PROP_KEY.fullmatch(key):
+        raise ValueError(f"{key!r} is not a property key the loader writes (lower-case letters, digits and _)")
+    return f"`{key}`"
