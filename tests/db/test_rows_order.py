@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataflows import synth
+from dataflows.db import loader
 from dataflows.db.rows import graph_rows
 from dataflows.db.vocab import Rel
 
@@ -29,3 +30,14 @@ def test_every_relationship_type_from_the_map_is_in_start_node_order() -> None:
             starts = [r["from"] for r in rs]
             assert starts == sorted(starts), rtype
     assert seen == edge_types
+
+
+def test_the_loader_names_a_batchs_keys_in_the_order_the_rows_give_them() -> None:
+    # Neo4j stores a record's properties in the order the query names them; graph_rows puts the
+    # keys the analyses read most first, and the loader must not reorder them.
+    assert loader._keys([{"id": 1, "purpose": "p", "end": None}, {"id": 2, "collected_for": "c", "purpose": "q"}]) \
+        == ["id", "purpose", "end", "collected_for"]
+    (flows,) = [rs for (rtype, _, _), rs in graph_rows(synth.generate(300, seed=4)).rels.items() if rtype is Rel.flow]
+    keys = loader._keys(r["props"] for r in flows)
+    assert keys[:4] == ["id", "categories", "purpose", "collected_for"]
+    assert sorted(keys) == sorted(set().union(*(r["props"] for r in flows)))
