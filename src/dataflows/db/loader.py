@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import neo4j
@@ -96,7 +97,7 @@ def _keys(props: Iterable[dict[str, Any]]) -> list[str]:
     categories, purpose, collected_for …) first: at a million flows, purpose drift and the full
     listing of flows took about 4% less time inside Neo4j than with the keys sorted by name.
     """
-    return list(dict.fromkeys(k for r in props for k in r))
+    return list(dict.fromkeys(chain.from_iterable(props)))
 
 
 def _inline(keys: list[str], first: int) -> str:
