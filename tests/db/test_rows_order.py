@@ -33,8 +33,7 @@ def test_every_relationship_type_from_the_map_is_in_start_node_order() -> None:
 
 
 def test_the_loader_names_a_batchs_keys_in_the_order_the_rows_give_them() -> None:
-    # Neo4j stores a record's properties in the order the query names them; graph_rows puts the
-    # keys the analyses read most first, and the loader must not reorder them.
+    # graph_rows puts the keys the analyses read most first; the loader must not reorder them.
     assert loader._keys([{"id": 1, "purpose": "p", "end": None}, {"id": 2, "collected_for": "c", "purpose": "q"}]) \
         == ["id", "purpose", "end", "collected_for"]
     (flows,) = [rs for (rtype, _, _), rs in graph_rows(synth.generate(300, seed=4)).rels.items() if rtype is Rel.flow]
