@@ -11,8 +11,9 @@ Design, for readers who depend on the map being whole:
   property each position goes to (``CREATE (n {`id`: r[0], …})``, the keys
   checked by :func:`~dataflows.db.vocab.prop_key`): Neo4j then builds no map
   per row and plans no ``Eager`` step, as it does for ``SET n = r``, and the
-  keys are not sent again with every row. Every query anchors its patterns on schema labels
-  (``:Party``, ``:FLOW`` between parties …), so nothing staged is visible.
+  keys are not sent again with every row. Every query anchors its patterns on
+  schema labels (``:Party``, ``:FLOW`` between parties …), so nothing staged
+  is visible.
   Relationships find their ends by element id, a direct record fetch, and
   come grouped by the node they start at (``graph_rows`` orders them so),
   which Neo4j writes with less work than relationships in any order.
