@@ -5,9 +5,10 @@ always travel as ``$parameters``. Property keys appear in Cypher text only in
 the loader's writes, and only through :func:`prop_key`, which admits
 lower-case identifiers (the keys :mod:`dataflows.db.rows` makes from the
 schema's field names) and refuses anything else. Every node of the live map
-also carries :data:`MAP_LABEL`, so a load never touches other data in the same database;
-while a load runs, the new map's nodes carry only ``DataflowsStaging`` and the
-replaced map's ``DataflowsRetired`` (see :mod:`dataflows.db.loader`).
+also carries :data:`MAP_LABEL`, so a load never touches other data in the same
+database; while a load runs, the new map's nodes carry only
+``DataflowsStaging`` and the replaced map's ``DataflowsRetired`` (see
+:mod:`dataflows.db.loader`).
 
 ==================  =============================================================
 Neo4j               from the embedded graph
