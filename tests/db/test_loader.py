@@ -14,6 +14,7 @@ import pytest
 from dataflows.dataset import load as load_dataset
 from dataflows.db import loader
 from dataflows.db.rows import graph_rows, rows_checksum
+from dataflows.db.vocab import Label
 from dataflows.graph import build
 
 from ..conftest import ROOT, TEXTS, VALID
@@ -82,8 +83,12 @@ def test_a_load_failing_half_way_leaves_the_previous_map(drv: neo4j.Driver, fixt
     with pytest.raises(RuntimeError, match="interrupted on purpose"):
         loader.load(drv, "neo4j", graph_rows(big_graph(30_000)), version="test", batch=2_000, fail_after=20)
     # Thousands of staged flows are in the database, but a reader sees the previous map only.
-    records, _, _ = drv.execute_query("MATCH (n:DataflowsStaging) RETURN count(n) AS n")
+    records, _, _ = drv.execute_query(
+        "MATCH (n:DataflowsStaging) RETURN count(n) AS n, "
+        "count(CASE WHEN any(x IN labels(n) WHERE x IN $schema) THEN 1 END) AS labelled",
+        schema=[lbl.value for lbl in Label])
     assert records[0]["n"] > 0
+    assert records[0]["labelled"] == 0  # staged nodes carry no label a query anchors on
     assert flows_seen_by_readers(drv) == 3
     assert (loader.read_checksum(drv, "neo4j"), count_map(drv)) == before
     # The next load clears what the interrupted one staged.

@@ -7,8 +7,9 @@ lower-case identifiers (the keys :mod:`dataflows.db.rows` makes from the
 schema's field names) and refuses anything else. Every node of the live map
 also carries :data:`MAP_LABEL`, so a load never touches other data in the same
 database; while a load runs, the new map's nodes carry only
-``DataflowsStaging`` and the replaced map's ``DataflowsRetired`` (see
-:mod:`dataflows.db.loader`).
+``DataflowsStaging`` and a label made from their schema labels
+(``DataflowsStaging_Party_Agency`` …), and the replaced map's
+``DataflowsRetired`` (see :mod:`dataflows.db.loader`).
 
 ==================  =============================================================
 Neo4j               from the embedded graph
