@@ -51,7 +51,11 @@ from ..gcpause import without_gc
 from .rows import Rows, canonical, rows_checksum
 from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, prop_key, rel
 
-BATCH = 20_000
+BATCH = 10_000
+"""Rows per committed batch. Neo4j's work per row grows with the size of the transaction: at a
+million flows, the server spent 39-41 CPU-s on the flows in batches of 10,000, 42-47 in batches of
+20,000 and 57-64 in batches of 40,000 (measured on one server, interleaved; 5,000 was no better
+than 10,000). Removing a map took the same time in batches of 5,000 to 40,000."""
 WRITERS = 2
 """Batches written at once. With one, the server waits while the client sends the next batch; on
 a 2-core machine two wrote the flows of a 200k-flow map 1.7x faster than one, three no faster
@@ -159,7 +163,7 @@ class _Rows(list[Any]):
     The driver formats every query's parameters for its debug log even when nothing logs at that
     level (``C: RUN`` in neo4j 6.4): at a million flows that text took about 6 s of the loader's
     CPU, which on a 2-core machine is taken from the server writing the batches. With this, a
-    debug log says ``<20000 rows>`` instead of the data.
+    debug log says ``<10000 rows>`` instead of the data.
     """
 
     def __repr__(self) -> str:
