@@ -7,13 +7,14 @@ Design, for readers who depend on the map being whole:
 * **Stage**: the new map is written in committed batches of parameterised
   ``UNWIND $rows`` statements, two at a time (``writers``), but its nodes
   carry only the label ``DataflowsStaging`` and one naming their schema
-  labels (``DataflowsStaging_Party_Agency`` …). Each row travels as a list of values, and the query names the
-  property each position goes to (``CREATE (n {`id`: r[0], …})``, the keys
-  checked by :func:`~dataflows.db.vocab.prop_key`): Neo4j then builds no map
-  per row and plans no ``Eager`` step, as it does for ``SET n = r``, and the
-  keys are not sent again with every row. Every query anchors its patterns on
-  schema labels (``:Party``, ``:FLOW`` between parties …), so nothing staged
-  is visible.
+  labels (``DataflowsStaging_Party_Agency`` …). Each row travels as a list
+  of values, and the query names the property each position goes to
+  (``CREATE (n {`id`: r[0], …})``, the keys checked by
+  :func:`~dataflows.db.vocab.prop_key`): Neo4j then builds no map per row and
+  plans no ``Eager`` step, as it does for ``SET n = r``, and the keys are not
+  sent again with every row. Every query anchors its patterns on schema
+  labels (``:Party``, ``:FLOW`` between parties …), so nothing staged is
+  visible.
   Each batch of nodes answers with two lists, their ids and their element
   ids, rather than a record per node.
   Relationships find their ends by element id, a direct record fetch, and
