@@ -54,9 +54,10 @@ from .vocab import MAP_LABEL, UNIQUE_LABELS, Label, Rel, labels, prop_key, rel
 
 BATCH = 10_000
 """Rows per committed batch. Neo4j's work per row grows with the size of the transaction: at a
-million flows, the server spent 39-41 CPU-s on the flows in batches of 10,000, 42-47 in batches of
-20,000 and 57-64 in batches of 40,000 (measured on one server, interleaved; 5,000 was no better
-than 10,000). Removing a map took the same time in batches of 5,000 to 40,000."""
+million flows, the server spent 39-48 CPU-s (mean 42) on the flows in batches of 10,000, 42-47
+(mean 45) in batches of 20,000 and 57-64 in batches of 40,000 (measured on one server, runs
+interleaved; 5,000 was no better than 10,000). Removing a map took the same time in batches of
+5,000 to 40,000."""
 WRITERS = 2
 """Batches written at once. With one, the server waits while the client sends the next batch; on
 a 2-core machine two wrote the flows of a 200k-flow map 1.7x faster than one, three no faster
