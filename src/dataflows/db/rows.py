@@ -31,7 +31,9 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     """Drop ``None`` values and lists' ``None`` members; lists and tuples become new lists."""
     # One comprehension, and a list is filtered element by element only when it holds a None
     # (``None in v`` runs in C): graph_rows took 4.2 s instead of 4.5 s at 300,000 flows (measured).
-    return {k: v if not isinstance(v, (list, tuple)) else [x for x in v if x is not None] if None in v else list(v)
+    return {k: (v if not isinstance(v, (list, tuple))
+                else [x for x in v if x is not None] if None in v
+                else list(v))
             for k, v in props.items() if v is not None}
 
 
