@@ -14,8 +14,9 @@ home, with a random password, then for each size:
 It reports flows per second — of the load itself, and including the building
 of the rows from the graph (``graph_rows``), which ``dataflows load`` also does
 — the ratio batched/naive, and the time of the everyday lookup queries in
-cypher/ on the largest map (the analyses have their own benchmark,
-``bench_cypher_analyses.py``).
+cypher/ on the largest map, whole and their first 1,000 rows as
+``dataflows query --limit 1000`` reads them (the analyses have their own
+benchmark, ``bench_cypher_analyses.py``).
 
     python benchmarks/bench_neo4j_load.py --naive 2000 --sizes 2000,100000,1000000
 
@@ -156,19 +157,21 @@ def main() -> None:
             except Exception as exc:  # a query whose parameters the benchmark cannot fill
                 results["queries"][name] = {"skipped": str(exc)}
                 continue
-            t0 = time.perf_counter()
-            try:
-                with drv.session(default_access_mode=neo4j.READ_ACCESS) as session:
-                    records = list(session.run(neo4j.Query(q.text, timeout=args.query_timeout), bound))
-            except neo4j.exceptions.Neo4jError as exc:
-                secs = time.perf_counter() - t0
-                results["queries"][name] = {"seconds": round(secs, 2), "failed": exc.code}
-                print(f"query {name:<24} {secs:7.2f} s  failed: {exc.code}", flush=True)
-                save(args.out, results)
-                continue
-            secs = time.perf_counter() - t0
-            results["queries"][name] = {"seconds": round(secs, 2), "rows": len(records)}
-            print(f"query {name:<24} {secs:7.2f} s  {len(records):>8,} rows", flush=True)
+            row: dict[str, Any] = {}
+            # The whole answer, then its first rows as 'dataflows query --limit' reads them.
+            for key, limit in (("", None), ("first_1000_", 1000)):
+                t0 = time.perf_counter()
+                try:
+                    answer = queries.execute(drv, q, bound, database="neo4j", limit=limit,
+                                             timeout=args.query_timeout)
+                except neo4j.exceptions.Neo4jError as exc:
+                    row.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}failed": exc.code})
+                    continue
+                row.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}rows": len(answer.records)})
+                if limit is not None:
+                    row["first_1000_more"] = answer.more
+            results["queries"][name] = row
+            print(f"query {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
             save(args.out, results)
         drv.close()
     save(args.out, results)

@@ -155,3 +155,61 @@ def test_missing_password_without_a_terminal(neo4j_server: Server) -> None:
     proc = run(neo4j_server, "query", "party", "-p", "id=x", env=env)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: no Neo4j password: set NEO4J_PASSWORD (or run in a terminal to be asked)"
+
+
+def test_limit_reads_the_first_rows_and_says_there_are_more(neo4j_server: Server) -> None:
+    assert load_fixture(neo4j_server).returncode == 0
+    whole = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "-f", "json")
+    assert whole.returncode == 0, whole.stderr
+    every = json.loads(whole.stdout)
+    assert every["limit"] is None and every["more"] is False and len(every["rows"]) > 3
+    part = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "--limit", "3", "-f", "json")
+    assert part.returncode == 0, part.stderr
+    first = json.loads(part.stdout)
+    assert first["limit"] == 3 and first["more"] is True
+    assert first["columns"] == every["columns"]
+    assert len(first["rows"]) == 3 and all(r in every["rows"] for r in first["rows"])
+    # A limit the answer fits in: every row, and nothing said to be left over.
+    fits = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "-n", str(len(every["rows"])),
+               "-f", "json")
+    assert json.loads(fits.stdout)["more"] is False
+    assert sorted(map(json.dumps, json.loads(fits.stdout)["rows"])) == sorted(map(json.dumps, every["rows"]))
+    text = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "--limit", "1")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[0] == "Everything a source supports — the first 1 row; more were not read (--limit)"
+    none = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "--limit", "0", "-f", "json")
+    assert json.loads(none.stdout)["rows"] == [] and json.loads(none.stdout)["more"] is True
+
+
+HUGE = ("// name: huge\n// title: A trillion rows\n// description: More rows than any server could send.\n"
+        "// mode: read\n\nUNWIND range(1, 1000000) AS x UNWIND range(1, 1000000) AS y RETURN x, y\n")
+
+
+def test_limit_stops_a_huge_answer_and_a_timeout_is_one_line(neo4j_server: Server, tmp_path: Path) -> None:
+    """The first rows of an answer of 10^12 come back: the rest is never computed. Without a limit, the time runs out."""
+    (tmp_path / "huge.cypher").write_text(HUGE, encoding="utf-8")
+    first = run(neo4j_server, "query", "huge", "--queries-dir", str(tmp_path), "--limit", "4", "--timeout", "60",
+                "-f", "json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["rows"] == [{"x": 1, "y": y} for y in range(1, 5)]
+    assert json.loads(first.stdout)["more"] is True
+    out = run(neo4j_server, "query", "huge", "--queries-dir", str(tmp_path), "--timeout", "1")
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        f"error: Neo4j at bolt://127.0.0.1:{neo4j_server.port} (database 'neo4j') stopped the query: it ran past its"
+        " time limit (the timeout asked for, or the server's db.transaction.timeout); --limit N reads only the first"
+        " N rows"]
+
+
+def test_a_writing_query_takes_no_limit(neo4j_server: Server, tmp_path: Path) -> None:
+    (tmp_path / "writes.cypher").write_text(
+        "// name: writes\n// title: Writes\n// description: Makes a node.\n// mode: write\n\n"
+        "CREATE (n:DataflowsTestWrite) RETURN n.id AS id\n", encoding="utf-8")
+    proc = run(neo4j_server, "query", "writes", "--queries-dir", str(tmp_path), "--limit", "1")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: query 'writes' writes (mode: write), so it always runs whole; leave out --limit"
+    d = neo4j_server.driver()
+    try:
+        assert d.execute_query("MATCH (n:DataflowsTestWrite) RETURN count(n) AS n").records[0]["n"] == 0
+    finally:
+        d.close()

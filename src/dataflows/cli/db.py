@@ -6,7 +6,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import neo4j
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,7 +14,7 @@ from rich.table import Table
 from .. import __version__, settings
 from ..dataset import load as load_dataset
 from ..db import loader, queries
-from ..db.connect import Settings, driver, retrying
+from ..db.connect import QueryTimedOut, Settings, driver, retrying
 from ..db.rows import graph_rows
 from ..errors import SettingsError
 from ..graph import as_of, build
@@ -141,6 +140,16 @@ def query(
     uri: Uri = None,
     user: User = None,
     database: Database = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", "-n", min=0, show_default=False,
+        help="Read at most this many rows: the first the query returns. The rest are not read, and a query that "
+             "does not sort stops there, so the start of a huge answer comes back at once. (Some queries also take "
+             "a 'limit' parameter, which lists the first flows by id and still counts them all.) [default: all]",
+    )] = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0.001, show_default=False,
+        help="Seconds before the server stops the query. [default: the server's db.transaction.timeout]",
+    )] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run one stored Cypher query against Neo4j and print its rows.
@@ -148,6 +157,11 @@ def query(
     A table; when values nest (the register, paths, safeguard gaps), one block per row with the nested
     values as YAML; or JSON with --format json. Reads are routed to readers on a cluster. Example:
     dataflows query flows-by-category --param category=biometric
+
+    On a large map, --limit 100 shows the first 100 rows and says whether there were more.
+
+    Exit codes: 0 answered; 1 Neo4j unreachable, refused, failed or out of time; 2 bad query name, parameter or
+    setting.
     """
     with handled(fmt):
         q = queries.get(name, queries_dir)
@@ -159,15 +173,22 @@ def query(
             given[key.strip()] = value
         params = queries.bind(q, given)
         conn = Settings.from_env(uri=uri, user=user, database=database)
-        with driver(conn) as drv:
-            routing = neo4j.RoutingControl.READ if q.mode == "read" else neo4j.RoutingControl.WRITE
-            records, _, keys = retrying(lambda: drv.execute_query(q.text, params, database_=conn.database,
-                                                                   routing_=routing))
-    rows = [{k: _plain(r[k]) for k in keys} for r in records]
+        try:
+            with driver(conn) as drv:
+                answer = retrying(lambda: queries.execute(drv, q, params, database=conn.database, limit=limit,
+                                                          timeout=timeout))
+        except QueryTimedOut as exc:
+            hint = "" if limit is not None else "; --limit N reads only the first N rows"
+            raise QueryTimedOut(f"{exc}{hint}") from None
+    keys = answer.keys
+    rows = [{k: _plain(r[k]) for k in keys} for r in answer.records]
     if fmt == Format.json:
-        print_json({"query": q.name, "params": params, "columns": list(keys), "rows": rows})
+        print_json({"query": q.name, "params": params, "columns": keys, "rows": rows, "limit": limit,
+                    "more": answer.more})
         return
     title = f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if answer.more:
+        title = f"{q.title} — the first {len(rows)} row{'s' if len(rows) != 1 else ''}; more were not read (--limit)"
     if any(_nested(v) for r in rows for v in r.values()):
         _print_records(title, rows)
         return

@@ -45,6 +45,10 @@ class Neo4jError(DataflowsError):
     exit_code = 1
 
 
+class QueryTimedOut(Neo4jError):
+    """The server stopped a query that ran past its time limit."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where and as whom to connect."""
@@ -93,6 +97,9 @@ def explain(exc: BaseException, settings: Settings) -> Neo4jError:
         if "DatabaseNotFound" in code:
             return Neo4jError(f"database {settings.database!r} does not exist on {settings.uri}"
                               " — check NEO4J_DATABASE")
+        if "TransactionTimedOut" in code:
+            return QueryTimedOut(f"Neo4j at {where} stopped the query: it ran past its time limit"
+                                 " (the timeout asked for, or the server's db.transaction.timeout)")
         return Neo4jError(f"Neo4j at {where} failed: {exc.message or code}")
     if isinstance(exc, nx_exc.ConfigurationError):
         return Neo4jError(f"cannot connect to {settings.uri}: {exc}")

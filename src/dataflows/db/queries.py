@@ -21,7 +21,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import neo4j
 
 from ..errors import SettingsError, UnknownName
 
@@ -169,6 +171,43 @@ def bind(query: Query, given: dict[str, str]) -> dict[str, Any]:
         else:
             out[p.name] = p.default
     return out
+
+
+class Answer(NamedTuple):
+    """What a stored query returned: its columns, its rows, and whether rows past a limit were left unread."""
+
+    keys: list[str]
+    records: list[neo4j.Record]
+    more: bool
+
+
+def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database: str,
+            limit: int | None = None, timeout: float | None = None) -> Answer:
+    """Run *query* with *params*; with *limit*, read only the first *limit* rows it returns.
+
+    The rows past the limit are discarded unread, and Neo4j stops a read query
+    where its reader stops: it computes rows as they are pulled, so the first
+    rows of an answer of millions come back at once (a query that sorts must
+    still see every row before its first). A query whose header says ``mode:
+    write`` always runs whole, so it takes no limit. *timeout*: seconds before
+    the server stops the query (default: the server's own limit). Reads go to
+    readers on a cluster.
+    """
+    if limit is not None and query.mode != "read":
+        raise SettingsError(f"query {query.name!r} writes (mode: write), so it always runs whole;"
+                            " leave out --limit")
+
+    def first(result: neo4j.Result) -> Answer:
+        keys = list(result.keys())
+        if limit is None:
+            return Answer(keys, list(result), False)
+        records = result.fetch(limit + 1)
+        return Answer(keys, records[:limit], len(records) > limit)
+
+    routing = neo4j.RoutingControl.READ if query.mode == "read" else neo4j.RoutingControl.WRITE
+    answer: Answer = drv.execute_query(neo4j.Query(query.text, timeout=timeout), params, database_=database,
+                                       routing_=routing, result_transformer_=first)
+    return answer
 
 
 def catalogue_markdown(folder: Path | None = None) -> str:
