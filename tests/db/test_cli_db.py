@@ -186,7 +186,7 @@ HUGE = ("// name: huge\n// title: A trillion rows\n// description: More rows tha
 
 
 def test_limit_stops_a_huge_answer_and_a_timeout_is_one_line(neo4j_server: Server, tmp_path: Path) -> None:
-    """The first rows of an answer of 10^12 come back: the rest is never computed. Without a limit, the time runs out."""
+    """The first rows of an answer of 10^12 rows come back, the rest never computed; without a limit, time runs out."""
     (tmp_path / "huge.cypher").write_text(HUGE, encoding="utf-8")
     first = run(neo4j_server, "query", "huge", "--queries-dir", str(tmp_path), "--limit", "4", "--timeout", "60",
                 "-f", "json")
@@ -207,7 +207,8 @@ def test_a_writing_query_takes_no_limit(neo4j_server: Server, tmp_path: Path) ->
         "CREATE (n:DataflowsTestWrite) RETURN n.id AS id\n", encoding="utf-8")
     proc = run(neo4j_server, "query", "writes", "--queries-dir", str(tmp_path), "--limit", "1")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: query 'writes' writes (mode: write), so it always runs whole; leave out --limit"
+    assert proc.stderr.strip() == ("error: query 'writes' writes (mode: write), so it always runs whole;"
+                                   " leave out --limit")
     d = neo4j_server.driver()
     try:
         assert d.execute_query("MATCH (n:DataflowsTestWrite) RETURN count(n) AS n").records[0]["n"] == 0
