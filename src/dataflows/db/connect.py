@@ -2,13 +2,17 @@
 
 | variable | meaning | default |
 |---|---|---|
-| ``NEO4J_URI`` | ``bolt://``, ``neo4j://`` (clusters), ``neo4j+s://`` (Aura) | ``bolt://127.0.0.1:7687`` |
+| ``NEO4J_URI`` | ``bolt://``, ``neo4j://`` (clusters), ``neo4j+s://`` (Aura; TLS) | ``bolt://127.0.0.1:7687`` |
 | ``NEO4J_USER`` | user name | ``neo4j`` |
 | ``NEO4J_PASSWORD`` | password; asked for at a prompt when unset and a person is at the terminal | — |
 | ``NEO4J_DATABASE`` | database name | ``neo4j`` |
 
 The password is never printed, logged or written anywhere; :class:`Settings`
 hides it from ``repr``.
+
+``+s`` schemes verify the server's certificate against the machine's trusted
+authorities (OpenSSL's: ``SSL_CERT_FILE`` adds one); ``+ssc`` schemes encrypt
+but accept a self-signed certificate.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import ssl
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -83,9 +88,44 @@ class Settings:
         return s
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """*exc* and every exception behind it: causes, contexts and the members of exception groups."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        x = todo.pop()
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        yield x
+        todo.extend(x.exceptions if isinstance(x, BaseExceptionGroup) else ())
+        todo.extend((x.__cause__, x.__context__))
+
+
+def _tls_problem(exc: BaseException, settings: Settings) -> Neo4jError | None:
+    """One line for a connection that failed on TLS: an untrusted certificate, or TLS on one side only."""
+    scheme = settings.uri.split("://", 1)[0]
+    plain = scheme.split("+", 1)[0]
+    for x in _causes(exc):
+        if isinstance(x, ssl.SSLCertVerificationError):
+            return Neo4jError(f"Neo4j at {settings.uri} presented a TLS certificate this machine does not trust"
+                              f" ({x.verify_message}) — trust the authority that signed it (SSL_CERT_FILE), or use"
+                              f" {plain}+ssc:// to accept a self-signed certificate")
+        if isinstance(x, ssl.SSLError):
+            return Neo4jError(f"could not set up TLS with Neo4j at {settings.uri} ({x.reason or x}) — if the server"
+                              f" does not use TLS for Bolt, use {plain}://")
+    if scheme == plain and any("incomplete handshake" in str(x) for x in _causes(exc)):
+        return Neo4jError(f"Neo4j at {settings.uri} closed the connection during the Bolt handshake — if the server"
+                          f" requires TLS, use {plain}+s:// ({plain}+ssc:// for a self-signed certificate)")
+    return None
+
+
 def explain(exc: BaseException, settings: Settings) -> Neo4jError:
     """One clear line for a driver error, without the password or a traceback."""
     where = f"{settings.uri} (database {settings.database!r})"
+    tls = _tls_problem(exc, settings) if isinstance(exc, nx_exc.DriverError) else None
+    if tls is not None:
+        return tls
     if isinstance(exc, nx_exc.AuthError):
         return Neo4jError(f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong user name or password"
                           " — check NEO4J_USER and NEO4J_PASSWORD")

@@ -7,9 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -160,34 +167,67 @@ public final class Launcher {
         }
     }
 
-    /** Waits until the Bolt port completes a Bolt handshake (magic + version negotiation). */
+    /**
+     * Waits until the Bolt port completes a Bolt handshake (magic + version negotiation), in the
+     * clear or, when the server requires TLS on Bolt (server.bolt.tls_level=REQUIRED in a
+     * NEO4J_CONF_FILE) and so drops a handshake in the clear, over TLS.
+     */
     private static void awaitBolt(int port, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                s.setSoTimeout(2000);
-                OutputStream out = s.getOutputStream();
-                // magic 0x6060B017, then offer Bolt 5.0-5.8 (range form), 4.4, and two empty slots
-                out.write(new byte[] {
-                    (byte) 0x60, (byte) 0x60, (byte) 0xB0, (byte) 0x17,
-                    0, 8, 8, 5,
-                    0, 0, 4, 4,
-                    0, 0, 0, 0,
-                    0, 0, 0, 0});
-                out.flush();
-                int agreed = new DataInputStream(s.getInputStream()).readInt();
-                if (agreed != 0) {
-                    return;
+            for (boolean tls : new boolean[] {false, true}) {
+                try (Socket raw = new Socket()) {
+                    raw.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    raw.setSoTimeout(2000);
+                    Socket s = tls ? overTls(raw, port) : raw;
+                    if (handshake(s)) {
+                        return;
+                    }
+                    last = new IOException("Bolt handshake: server agreed no version");
+                } catch (IOException e) {
+                    last = e;
                 }
-                last = new IOException("Bolt handshake: server agreed no version");
-            } catch (IOException e) {
-                last = e;
             }
             Thread.sleep(200);
         }
         throw new IOException("Bolt port " + port + " not answering", last);
+    }
+
+    /** Offers Bolt 5.0-5.8 and 4.4 on *s*; whether the server agreed a version. */
+    private static boolean handshake(Socket s) throws IOException {
+        OutputStream out = s.getOutputStream();
+        // magic 0x6060B017, then offer Bolt 5.0-5.8 (range form), 4.4, and two empty slots
+        out.write(new byte[] {
+            (byte) 0x60, (byte) 0x60, (byte) 0xB0, (byte) 0x17,
+            0, 8, 8, 5,
+            0, 0, 4, 4,
+            0, 0, 0, 0,
+            0, 0, 0, 0});
+        out.flush();
+        return new DataInputStream(s.getInputStream()).readInt() != 0;
+    }
+
+    /**
+     * *raw* wrapped in TLS, accepting any certificate: the probe only asks whether the port this
+     * process opened on 127.0.0.1 answers, and sends nothing secret (no credentials, no query).
+     * Clients verify the certificate as their URI scheme says (neo4j+s, bolt+s).
+     */
+    private static Socket overTls(Socket raw, int port) throws IOException {
+        TrustManager any = new X509TrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        };
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {any}, null);
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, "127.0.0.1", port, false);
+            s.startHandshake();
+            return s;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS probe: " + e.getMessage(), e);
+        }
     }
 
     private static int parsePort(String s) {
