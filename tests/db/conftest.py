@@ -52,7 +52,6 @@ class Server:
         env.update(NEO4J_PASSWORD=self.password, NEO4J_BOLT_PORT=str(self.port),
                    DATAFLOWS_NEO4J_HOME=str(self.home), NEO4J_URI=self.uri, NEO4J_USER="neo4j",
                    NEO4J_DATABASE="neo4j", JAVA_OPTS=os.environ.get("DATAFLOWS_TEST_JAVA_OPTS", "-Xms1g -Xmx2g"))
-        env.pop("NEO4J_CONF_FILE", None)
         if self.conf_file is not None:
             env["NEO4J_CONF_FILE"] = str(self.conf_file)
         return env
