@@ -133,3 +133,10 @@ def test_unknown_name_is_one_line_exit_2(args: list[str], message: str) -> None:
 def test_bad_date() -> None:
     result = runner.invoke(app, ["flows", *BASE, "--as-of", "2020-13-01"])
     assert result.exit_code == 2 and "not a date" in result.stderr
+
+
+def test_a_name_is_echoed_as_written() -> None:
+    """":name:" codes (emoji in the terminal library) and brackets in what the user typed come back literally."""
+    result = runner.invoke(app, ["reach", "police :warning: [b]x[/b] :cat:", *BASE])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: unknown party 'police :warning: [b]x[/b] :cat:'"), result.stderr

@@ -44,6 +44,16 @@ def test_text_has_the_cells() -> None:
     assert "A title" in text and "p|q" in text and "Empty: none" in text
 
 
+def test_text_keeps_the_maps_text_as_written() -> None:
+    """":name:" (an emoji code to the terminal library) and brackets are printed as they are."""
+    odd = "Police :warning: [b]A[/b] :cat:"
+    report = Report("x", f"Title {odd}", [f"Summary {odd}"],
+                    [Table("t", f"Table {odd}", [("a", "A")], [{"a": f"cell {odd}"}])])
+    text = render.render(report, "text", width=200)
+    for part in ("Title", "Summary", "Table", "cell"):
+        assert f"{part} {odd}" in text, text
+
+
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render.render(sample(), "xml")

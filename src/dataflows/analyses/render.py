@@ -136,7 +136,8 @@ def rich_tables(report: Report) -> list[RichTable]:
 
 def to_text(report: Report, width: int = 160) -> str:
     """The report as plain text with box-drawn tables (rich), *width* columns wide."""
-    console = Console(file=io.StringIO(), width=width, highlight=False, color_system=None, soft_wrap=False)
+    console = Console(file=io.StringIO(), width=width, highlight=False, color_system=None, soft_wrap=False,
+                      emoji=False)  # ":name:" in the map's text stays as it is
     console.print(report.title, markup=False)
     for line in report.summary:
         console.print(line, markup=False)

@@ -17,9 +17,10 @@ from ..errors import DataflowsError, ValidationFailed
 from ..jsontext import dumps
 
 # No markup: what is printed holds the map's own text (a quote's "[…]", an IPv6 address, a path), which rich
-# would otherwise read as its styling tags and, on a stray "[/…]", fail on.
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+# would otherwise read as its styling tags and, on a stray "[/…]", fail on. No emoji either: rich would turn
+# a ":name:" in that text (":warning:", ":cat:") into a picture.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 class Format(StrEnum):
