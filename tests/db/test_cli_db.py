@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -214,3 +216,30 @@ def test_a_writing_query_takes_no_limit(neo4j_server: Server, tmp_path: Path) ->
         assert d.execute_query("MATCH (n:DataflowsTestWrite) RETURN count(n) AS n").records[0]["n"] == 0
     finally:
         d.close()
+
+
+def test_csv_output_has_a_header_and_one_line_per_row(neo4j_server: Server) -> None:
+    """Flat values as text (lists joined with '; '), nested values as JSON: the same rows as --format json."""
+    assert load_fixture(neo4j_server).returncode == 0
+    for name, param in (("flows-by-category", "category=biometric"),
+                        ("transparency-register", "system=border-register")):
+        js = run(neo4j_server, "query", name, "-p", param, "-f", "json")
+        as_csv = run(neo4j_server, "query", name, "-p", param, "-f", "csv")
+        assert as_csv.returncode == 0 and as_csv.stderr == "", as_csv.stderr
+        answer = json.loads(js.stdout)
+        header, *lines = list(csv.reader(io.StringIO(as_csv.stdout)))
+        assert header == answer["columns"]
+        assert len(lines) == len(answer["rows"]) > 0
+        for line, row in zip(lines, answer["rows"], strict=True):
+            for cell, value in zip(line, [row[k] for k in header], strict=True):
+                if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(x, dict | list)
+                                                                                for x in value)):
+                    assert json.loads(cell) == value
+                elif isinstance(value, list):
+                    assert cell == "; ".join(map(str, value))
+                else:
+                    assert cell == ("" if value is None else str(value))
+    part = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "--limit", "2", "-f", "csv")
+    assert part.returncode == 0
+    assert len(list(csv.reader(io.StringIO(part.stdout)))) == 3
+    assert part.stderr.strip() == "the first 2 rows; more were not read (--limit)"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -123,6 +127,25 @@ def list_queries(
     out.print(table)
 
 
+class QueryFormat(StrEnum):
+    """Output formats of a stored query's rows."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def _csv(keys: list[str], rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV with a header row: lists of plain values joined with '; ', nested values as compact JSON."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow([orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode() if _nested(v) else _shown(v)
+                         for v in row.values()])
+    return buf.getvalue()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -150,12 +173,13 @@ def query(
         "--timeout", min=0.001, show_default=False,
         help="Seconds before the server stops the query. [default: the server's db.transaction.timeout]",
     )] = None,
-    fmt: FormatOpt = Format.text,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.text,
 ) -> None:
     """Run one stored Cypher query against Neo4j and print its rows.
 
     A table; when values nest (the register, paths, safeguard gaps), one block per row with the nested
-    values as YAML; or JSON with --format json. Reads are routed to readers on a cluster. Example:
+    values as YAML; JSON with --format json; or CSV with --format csv, one line per row under a header
+    (lists joined with '; ', nested values as JSON). Reads are routed to readers on a cluster. Example:
     dataflows query flows-by-category --param category=biometric
 
     On a large map, --limit 100 shows the first 100 rows and says whether there were more.
@@ -163,7 +187,7 @@ def query(
     Exit codes: 0 answered; 1 Neo4j unreachable, refused, failed or out of time; 2 bad query name, parameter or
     setting.
     """
-    with handled(fmt):
+    with handled(Format.json if fmt == QueryFormat.json else Format.text):
         q = queries.get(name, queries_dir)
         given: dict[str, str] = {}
         for item in param or []:
@@ -182,9 +206,14 @@ def query(
             raise QueryTimedOut(f"{exc}{hint}") from None
     keys = answer.keys
     rows = [{k: _plain(r[k]) for k in keys} for r in answer.records]
-    if fmt == Format.json:
+    if fmt == QueryFormat.json:
         print_json({"query": q.name, "params": params, "columns": keys, "rows": rows, "limit": limit,
                     "more": answer.more})
+        return
+    if fmt == QueryFormat.csv:
+        sys.stdout.write(_csv(keys, rows))
+        if answer.more:
+            err.print(f"the first {len(rows)} rows; more were not read (--limit)", markup=False)
         return
     title = f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}"
     if answer.more:
