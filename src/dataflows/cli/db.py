@@ -206,6 +206,8 @@ def query(
             raise QueryTimedOut(f"{exc}{hint}") from None
     keys = answer.keys
     rows = [{k: _plain(r[k]) for k in keys} for r in answer.records]
+    counted = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    shown = f"the first {counted}; more were not read (--limit)" if answer.more else counted
     if fmt == QueryFormat.json:
         print_json({"query": q.name, "params": params, "columns": keys, "rows": rows, "limit": limit,
                     "more": answer.more})
@@ -213,11 +215,9 @@ def query(
     if fmt == QueryFormat.csv:
         sys.stdout.write(_csv(keys, rows))
         if answer.more:
-            err.print(f"the first {len(rows)} rows; more were not read (--limit)", markup=False)
+            err.print(shown)
         return
-    title = f"{q.title} — {len(rows)} row{'s' if len(rows) != 1 else ''}"
-    if answer.more:
-        title = f"{q.title} — the first {len(rows)} row{'s' if len(rows) != 1 else ''}; more were not read (--limit)"
+    title = f"{q.title} — {shown}"
     if any(_nested(v) for r in rows for v in r.values()):
         _print_records(title, rows)
         return
