@@ -33,3 +33,11 @@ def dumps(data: Any) -> str:
         return orjson.dumps(data, default=str, option=_OPTIONS).decode() + "\n"
     except (orjson.JSONEncodeError, TypeError):
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def compact(data: Any) -> str:
+    """*data* as deterministic JSON on one line (sorted keys, no spaces, no newline): for a table cell."""
+    try:
+        return orjson.dumps(data, default=str, option=_OPTIONS & ~orjson.OPT_INDENT_2).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))

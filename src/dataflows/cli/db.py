@@ -9,7 +9,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import orjson
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,6 +21,7 @@ from ..db.connect import QueryTimedOut, Settings, driver, retrying
 from ..db.rows import graph_rows
 from ..errors import SettingsError
 from ..graph import as_of, build
+from ..jsontext import compact
 from .common import AsOf, DataDir, Format, FormatOpt, SourcesDir, Strict, err, handled, out, parse_day, print_json
 
 Uri = Annotated[str | None, typer.Option("--uri", help="Neo4j address. [env: NEO4J_URI; default: "
@@ -141,8 +141,7 @@ def _csv(keys: list[str], rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:
-        writer.writerow([orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode() if _nested(v) else _shown(v)
-                         for v in row.values()])
+        writer.writerow([compact(v) if _nested(v) else _shown(v) for v in row.values()])
     return buf.getvalue()
 
 
@@ -196,6 +195,7 @@ def query(
                 raise SettingsError(f"--param {item!r} must be written key=value")
             given[key.strip()] = value
         params = queries.bind(q, given)
+        queries.check_limit(q, limit)
         conn = Settings.from_env(uri=uri, user=user, database=database)
         try:
             with driver(conn) as drv:

@@ -181,6 +181,13 @@ class Answer(NamedTuple):
     more: bool
 
 
+def check_limit(query: Query, limit: int | None) -> None:
+    """A row limit is for reading queries only: a query that writes (``mode: write``) always runs whole."""
+    if limit is not None and query.mode != "read":
+        raise SettingsError(f"query {query.name!r} writes (mode: write), so it always runs whole;"
+                            " leave out --limit")
+
+
 def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database: str,
             limit: int | None = None, timeout: float | None = None) -> Answer:
     """Run *query* with *params*; with *limit*, read only the first *limit* rows it returns.
@@ -193,9 +200,7 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
     the server stops the query (default: the server's own limit). Reads go to
     readers on a cluster.
     """
-    if limit is not None and query.mode != "read":
-        raise SettingsError(f"query {query.name!r} writes (mode: write), so it always runs whole;"
-                            " leave out --limit")
+    check_limit(query, limit)
 
     def first(result: neo4j.Result) -> Answer:
         keys = list(result.keys())
