@@ -64,9 +64,11 @@ class Server:
         return subprocess.run(["bash", str(SCRIPT), *args], env=self.env, capture_output=True, text=True,
                               check=check, timeout=300)
 
-    def start(self) -> None:
+    def start(self) -> str:
+        """Start the server; what the launcher printed."""
         proc = self.script("start", check=False)
         assert proc.returncode == 0, f"neo4j did not start:\n{proc.stdout}\n{proc.stderr}"
+        return proc.stdout
 
     def stop(self) -> None:
         self.script("stop", check=False)

@@ -61,8 +61,9 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
         "server.bolt.tls_level=REQUIRED",
     ]) + "\n", encoding="utf-8")
     server = Server(tmp_path_factory.mktemp("neo4j-tls-home"), _free_port(), secrets.token_urlsafe(18), conf)
-    server.start()
+    started = server.start()
     try:
+        assert f"neo4j ready bolt+s://127.0.0.1:{server.port} " in started, started
         yield server, cert
     finally:
         server.stop()
@@ -100,6 +101,19 @@ def test_load_and_query_over_tls(tls_server: tuple[Server, Path]) -> None:
     assert flows(server, env_for(server, f"neo4j+s://localhost:{server.port}", trusted=cert)) == expected
     assert flows(server, env_for(server, f"neo4j+ssc://localhost:{server.port}")) == expected
     assert flows(server, env_for(server, f"bolt+ssc://127.0.0.1:{server.port}")) == expected
+
+
+def test_launcher_names_the_tls_scheme(tls_server: tuple[Server, Path], neo4j_server: Server) -> None:
+    """The launcher says which URI to use: bolt+s:// for a server that requires TLS, bolt:// otherwise."""
+    server, _ = tls_server
+    status = server.script("status")
+    assert "running (pid " in status.stdout and f") bolt+s://127.0.0.1:{server.port}, home " in status.stdout, \
+        status.stdout
+    again = server.script("start")
+    assert "already running (pid " in again.stdout and f") bolt+s://127.0.0.1:{server.port}" in again.stdout, \
+        again.stdout
+    plain = neo4j_server.script("status")
+    assert f") bolt://127.0.0.1:{neo4j_server.port}, home " in plain.stdout, plain.stdout
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ JAR="$TOOL_DIR/target/neo4j-launcher.jar"
 STAMP="$TOOL_DIR/target/.build-ok"
 PID_FILE="$RUNTIME/neo4j.pid"
 PORT_FILE="$RUNTIME/neo4j.port"
+SCHEME_FILE="$RUNTIME/neo4j.scheme"  # bolt, or bolt+s when the server requires TLS
 LOG_FILE="$RUNTIME/neo4j.log"
 START_TIMEOUT=${NEO4J_START_TIMEOUT:-120}
 STOP_TIMEOUT=${NEO4J_STOP_TIMEOUT:-60}
@@ -89,7 +90,7 @@ running_pid() {
     echo "$pid"
     return 0
   fi
-  rm -f "$PID_FILE" "$PORT_FILE"
+  rm -f "$PID_FILE" "$PORT_FILE" "$SCHEME_FILE"
   return 1
 }
 
@@ -101,6 +102,11 @@ log_tail() {
     tail -n 40 "$LOG_FILE" >&2
     echo "---- (Neo4j's own logs: $RUNTIME/logs/debug.log) ----" >&2
   fi
+}
+
+# The URI scheme the running server answers on: bolt, or bolt+s when it requires TLS.
+uri_scheme() {
+  cat "$SCHEME_FILE" 2>/dev/null || echo bolt
 }
 
 with_lock() {
@@ -125,7 +131,7 @@ cmd_start() {
     if [[ "$rport" != "$PORT" ]]; then
       die "already running (pid $pid) on port $rport, not $PORT; stop it first"
     fi
-    say "already running (pid $pid) bolt://127.0.0.1:$rport"
+    say "already running (pid $pid) $(uri_scheme)://127.0.0.1:$rport"
     return 0
   fi
   if port_open "$PORT"; then
@@ -163,14 +169,17 @@ cmd_start() {
   while (( SECONDS < deadline )); do
     [[ -z "$pid" && -s "$PID_FILE" ]] && pid=$(<"$PID_FILE")
     if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE" "$PORT_FILE"
+      rm -f "$PID_FILE" "$PORT_FILE" "$SCHEME_FILE"
       echo "neo4j.sh: error: server exited during startup" >&2
       log_tail
       exit 1
     fi
-    if tail -c +$((offset + 1)) "$LOG_FILE" | grep -q "^neo4j ready bolt://127.0.0.1:$PORT" \
-       && port_open "$PORT"; then
-      say "neo4j ready bolt://127.0.0.1:$PORT (pid $pid, home $RUNTIME)"
+    local scheme
+    scheme=$(tail -c +$((offset + 1)) "$LOG_FILE" \
+      | sed -n "s|^neo4j ready \(bolt\(+s\)\{0,1\}\)://127\.0\.0\.1:$PORT .*|\1|p" | head -n 1)
+    if [[ -n "$scheme" ]] && port_open "$PORT"; then
+      echo "$scheme" >"$SCHEME_FILE"
+      say "neo4j ready $scheme://127.0.0.1:$PORT (pid $pid, home $RUNTIME)"
       return 0
     fi
     sleep 0.5
@@ -195,7 +204,7 @@ stop_pid() {
     fi
     sleep 0.3
   done
-  rm -f "$PID_FILE" "$PORT_FILE"
+  rm -f "$PID_FILE" "$PORT_FILE" "$SCHEME_FILE"
 }
 
 cmd_stop() {
@@ -216,7 +225,7 @@ cmd_status() {
     local rport
     rport=$(cat "$PORT_FILE" 2>/dev/null || echo "?")
     if port_open "$rport"; then
-      say "running (pid $pid) bolt://127.0.0.1:$rport, home $RUNTIME"
+      say "running (pid $pid) $(uri_scheme)://127.0.0.1:$rport, home $RUNTIME"
     else
       say "process running (pid $pid) but bolt port $rport not open (starting or stopping?)"
     fi

@@ -56,7 +56,7 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  */
 public final class Launcher {
 
-    public static final String READY_PREFIX = "neo4j ready bolt://127.0.0.1:";
+    public static final String READY_PREFIX = "neo4j ready ";
     /** db.tx_log.rotation.retention_policy unless NEO4J_CONF_FILE sets it. */
     static final String TX_LOG_RETENTION = "1G size";
 
@@ -137,16 +137,20 @@ public final class Launcher {
             stopped.countDown();
         }, "neo4j-shutdown"));
 
+        boolean tls = false;
         try {
             setPassword(dbms, password);
-            awaitBolt(port, Duration.ofSeconds(60));
+            tls = awaitBolt(port, Duration.ofSeconds(60));
         } catch (Exception e) {
             System.out.println("neo4j startup failed: " + e);
             System.out.flush();
             System.exit(1);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println(READY_PREFIX + port + " (started in " + ms + " ms, data " + data + ")");
+        // bolt+s:// when the server answered only over TLS (server.bolt.tls_level=REQUIRED): the URI a client needs.
+        String scheme = tls ? "bolt+s" : "bolt";
+        System.out.println(READY_PREFIX + scheme + "://127.0.0.1:" + port + " (started in " + ms + " ms, data " + data
+                + (tls ? ", TLS required" : "") + ")");
         System.out.flush();
         stopped.await();
     }
@@ -170,9 +174,9 @@ public final class Launcher {
     /**
      * Waits until the Bolt port completes a Bolt handshake (magic + version negotiation), in the
      * clear or, when the server requires TLS on Bolt (server.bolt.tls_level=REQUIRED in a
-     * NEO4J_CONF_FILE) and so drops a handshake in the clear, over TLS.
+     * NEO4J_CONF_FILE) and so drops a handshake in the clear, over TLS. Whether it took TLS.
      */
-    private static void awaitBolt(int port, Duration timeout) throws IOException, InterruptedException {
+    private static boolean awaitBolt(int port, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
@@ -182,7 +186,7 @@ public final class Launcher {
                     raw.setSoTimeout(2000);
                     Socket s = tls ? overTls(raw, port) : raw;
                     if (handshake(s)) {
-                        return;
+                        return tls;
                     }
                     last = new IOException("Bolt handshake: server agreed no version");
                 } catch (IOException e) {
