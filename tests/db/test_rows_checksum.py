@@ -39,6 +39,16 @@ def test_whole_floats_and_ints_hash_the_same_but_other_floats_do_not() -> None:
     assert checksum(fraction, RELS) != checksum(NODES, RELS)
 
 
+def test_whole_floats_in_a_list_hash_as_ints_and_a_tuple_as_a_list() -> None:
+    # Records holding only plain values and lists of them are written as they are; these are not.
+    ints = [(["Figure"], {"id": "fig-1", "values": [1, 2], "codes": ["a", "b"]})]
+    floats = [(["Figure"], {"id": "fig-1", "values": [1.0, 2.0], "codes": ["a", "b"]})]
+    tuples = [(["Figure"], {"id": "fig-1", "values": (1, 2), "codes": ("a", "b")})]
+    halves = [(["Figure"], {"id": "fig-1", "values": [1.5, 2.0], "codes": ["a", "b"]})]
+    assert checksum(floats, []) == checksum(ints, []) == checksum(tuples, [])
+    assert checksum(halves, []) != checksum(ints, [])
+
+
 def test_any_change_of_content_changes_it() -> None:
     base = checksum(NODES, RELS)
     changed_text = [(lbls, {**p, "quote": p["quote"].replace("é", "e")}) if "quote" in p else (lbls, p)
