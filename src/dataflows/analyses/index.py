@@ -275,17 +275,12 @@ class FlowIndex:
                     verdict[id(cats)] = ok  # category lists are often shared between flows
                 if not ok:
                     m[f] = 0
+        # The per-flow columns are compared whole (numpy, over the bytearrays' memory), not flow by flow.
+        view = np.frombuffer(m, dtype=np.uint8)
         if flt.min_confidence is not None:
-            need = CONFIDENCE_RANK[flt.min_confidence]
-            conf = self.confidence
-            for f in range(self.n_flows):
-                if conf[f] < need:
-                    m[f] = 0
+            view &= np.frombuffer(self.confidence, dtype=np.uint8) >= CONFIDENCE_RANK[flt.min_confidence]
         if flt.unfirewalled:
-            fw = self.firewall
-            for f in range(self.n_flows):
-                if fw[f] == PRESENT:
-                    m[f] = 0
+            view &= np.frombuffer(self.firewall, dtype=np.uint8) != PRESENT
         self._masks[flt] = m
         return m
 
