@@ -9,7 +9,10 @@ home, with a random password, then for each size:
   categories, purposes, citations, figures, rules … not just flows), staged in
   committed ``UNWIND $rows`` batches, swapped in by one transaction, the
   previous map then removed (each size replaces the one before, as a reload
-  does).
+  does);
+* **reload**: the largest map loaded once more over itself, as a user who
+  loads the same map again waits for it (the map removed is then as large as
+  the one written; ``--no-reload`` skips it).
 
 It reports flows per second — of the load itself, and including the building
 of the rows from the graph (``graph_rows``), which ``dataflows load`` also does
@@ -85,6 +88,8 @@ def main() -> None:
     ap.add_argument("--heap", default="12g", help="Neo4j max heap")
     ap.add_argument("--writers", type=int, default=loader.WRITERS, help="batches the loader writes at once")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "neo4j_load.json"))
+    ap.add_argument("--no-reload", dest="reload", action="store_false",
+                    help="skip loading the largest map a second time over itself (a reload: the old map is as large)")
     ap.add_argument("--query-timeout", type=float, default=60.0, help="seconds before a stored query is abandoned")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -105,35 +110,23 @@ def main() -> None:
         print(f"naive   {n:>9,} flows  {naive_s:8.2f} s  {n / naive_s:>9,.0f} flows/s", flush=True)
 
         g = None
+        rows = None
         for size in sizes:
             g = synth.generate(size, seed=1)
             t0 = time.perf_counter()
             rows = graph_rows(g)
             rows_s = time.perf_counter() - t0
-            stages: dict[str, float] = {}
-
-            def progress(stage: str, done: int, total: int, stages: dict[str, float] = stages) -> None:
-                stages.setdefault(stage, time.perf_counter())
-
-            t0 = time.perf_counter()
-            res = loader.load(drv, "neo4j", rows, version="bench", progress=progress, writers=args.writers)
-            load_s = time.perf_counter() - t0
-            flows = res.counts.get("FLOW", 0)
-            writes = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
-            live = stages["removing the previous map"] - t0
-            row = {"flows": flows, "writes": writes, "rows_seconds": round(rows_s, 2),
-                   "load_seconds": round(load_s, 2), "flows_per_s": round(flows / load_s),
-                   # The new map is live (swapped in) after this; the rest removes the map it replaced.
-                   "live_after_seconds": round(live, 2), "replaced_nodes": res.deleted,
-                   "flows_per_s_until_live": round(flows / live),
-                   "flows_per_s_incl_rows": round(flows / (load_s + rows_s)),
-                   "load_average": [round(x, 2) for x in os.getloadavg()]}
+            row = timed_load(drv, rows, args.writers)
+            row["rows_seconds"] = round(rows_s, 2)
+            row["flows_per_s_incl_rows"] = round(row["flows"] / (row["load_seconds"] + rows_s))
             results["batched"].append(row)
             save(args.out, results)
-            print(f"batched {flows:>9,} flows  {load_s:8.2f} s  {flows / load_s:>9,.0f} flows/s "
-                  f"({writes:,} nodes+relationships; live after {live:.1f} s, then {load_s - live:.1f} s removing "
-                  f"{res.deleted:,} nodes of the previous map; building rows {rows_s:.1f} s)", flush=True)
-            del rows
+            print(f"batched {row['flows']:>9,} flows  {row['load_seconds']:8.2f} s  {row['flows_per_s']:>9,} flows/s "
+                  f"({row['writes']:,} nodes+relationships; live after {row['live_after_seconds']:.1f} s, then "
+                  f"{row['load_seconds'] - row['live_after_seconds']:.1f} s removing {row['replaced_nodes']:,} nodes "
+                  f"of the previous map; building rows {rows_s:.1f} s)", flush=True)
+            if size != sizes[-1]:
+                rows = None
 
         same = next((b for b in results["batched"] if b["flows"] == results["naive"]["flows"]), None)
         if same:
@@ -173,9 +166,43 @@ def main() -> None:
             results["queries"][name] = row
             print(f"query {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
             save(args.out, results)
+
+        if args.reload and rows is not None:
+            # What a user who loads the same map again waits for: the new map is staged beside the old one,
+            # swapped in, and the old one (as large) removed.
+            row = timed_load(drv, rows, args.writers)
+            results["reload"] = row
+            save(args.out, results)
+            removal = row["load_seconds"] - row["live_after_seconds"]
+            print(f"reload  {row['flows']:>9,} flows  {row['load_seconds']:8.2f} s  {row['flows_per_s']:>9,} flows/s "
+                  f"(live after {row['live_after_seconds']:.1f} s, then {removal:.1f} s removing the "
+                  f"{row['replaced_nodes']:,} nodes of the map it replaced)", flush=True)
         drv.close()
     save(args.out, results)
     print(f"wrote {args.out}")
+
+
+def timed_load(drv: neo4j.Driver, rows: Any, writers: int) -> dict[str, Any]:
+    """Load *rows* (replacing what is loaded): the figures of one batched load, with when each stage began."""
+    starts: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        starts.setdefault(stage, time.perf_counter())
+
+    t0 = time.perf_counter()
+    res = loader.load(drv, "neo4j", rows, version="bench", progress=progress, writers=writers)
+    load_s = time.perf_counter() - t0
+    flows = res.counts.get("FLOW", 0)
+    live = starts["removing the previous map"] - t0
+    writes = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
+    return {"flows": flows, "writes": writes,
+            "load_seconds": round(load_s, 2), "flows_per_s": round(flows / load_s),
+            # The new map is live (swapped in) after this; the rest removes the map it replaced.
+            "live_after_seconds": round(live, 2), "replaced_nodes": res.deleted,
+            "flows_per_s_until_live": round(flows / live),
+            # Seconds from the start of the load to the start of each stage, in the order they began.
+            "stage_starts": {stage: round(t - t0, 2) for stage, t in starts.items()},
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def save(out: str, results: dict[str, Any]) -> None:
