@@ -193,7 +193,7 @@ def timed_load(drv: neo4j.Driver, rows: Any, writers: int) -> dict[str, Any]:
     res = loader.load(drv, "neo4j", rows, version="bench", progress=progress, writers=writers)
     load_s = time.perf_counter() - t0
     flows = res.counts.get("FLOW", 0)
-    live = starts["removing the previous map"] - t0
+    live = starts[loader.REMOVING] - t0
     writes = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
     return {"flows": flows, "writes": writes,
             "load_seconds": round(load_s, 2), "flows_per_s": round(flows / load_s),

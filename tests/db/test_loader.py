@@ -77,6 +77,27 @@ def flows_seen_by_readers(drv: neo4j.Driver) -> int:
     return int(records[0]["n"])
 
 
+def test_removing_the_previous_map_counts_its_records_once_the_new_one_is_live(  # type: ignore[no-untyped-def]
+        drv: neo4j.Driver, fixture_rows) -> None:
+    previous = graph_rows(big_graph(3_000, tag="replaced"))
+    loader.load(drv, "neo4j", previous, version="test")
+    size = sum(len(r) for r in previous.nodes.values()) + sum(len(r) for r in previous.rels.values())
+    seen: list[tuple[int, int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == loader.REMOVING:
+            seen.append((done, total, flows_seen_by_readers(drv)))
+
+    loader.load(drv, "neo4j", fixture_rows, version="test", batch=500, progress=progress)
+    # Readers see the new map (3 flows) from the first report of the last stage on, while the previous one
+    # (3,000 flows) is removed batch by batch, counted against its own size.
+    assert seen[0] == (0, size, 3)
+    assert len(seen) > size // 500
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
+    assert seen[-1][:2] == (size, size)
+    assert {(t, f) for _, t, f in seen} == {(size, 3)}
+
+
 def test_a_load_failing_half_way_leaves_the_previous_map(drv: neo4j.Driver, fixture_rows) -> None:  # type: ignore[no-untyped-def]
     loader.load(drv, "neo4j", fixture_rows, version="test")
     before = loader.read_checksum(drv, "neo4j"), count_map(drv)

@@ -74,8 +74,9 @@ def load(
             with progress:
                 task = progress.add_task("loading", total=total)
 
-                def report(stage: str, done: int, _total: int) -> None:
-                    progress.update(task, description=stage, completed=done)
+                def report(stage: str, done: int, of: int) -> None:
+                    # The last stage counts the previous map's records removed, out of its own total.
+                    progress.update(task, description=stage, completed=done, total=of)
 
                 def retry(attempt: int, exc: BaseException) -> None:
                     err.print(f"transient error ({type(exc).__name__}); trying again ({attempt + 1}) …")
