@@ -1,8 +1,9 @@
-"""Commands for Neo4j: load the map, list and run the stored Cypher queries."""
+"""Commands for Neo4j: load the map, verify it, list and run the stored Cypher queries."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import sys
 from enum import StrEnum
@@ -18,7 +19,7 @@ from .. import __version__, settings
 from ..dataset import load as load_dataset
 from ..db import loader, queries
 from ..db.connect import QueryTimedOut, Settings, driver, retrying
-from ..db.rows import graph_rows
+from ..db.rows import Rows, graph_rows, rows_checksum
 from ..errors import SettingsError
 from ..graph import as_of, build
 from ..jsontext import compact
@@ -32,6 +33,18 @@ Database = Annotated[str | None, typer.Option("--database", help="Database. [env
                                               show_default=False)]
 QueriesDir = Annotated[Path | None, typer.Option("--queries-dir", help="Folder of .cypher files. [default: ./cypher]",
                                                  show_default=False)]
+
+
+def _map_rows(data: Path, sources_dir: Path | None, strict: bool, day: dt.date | None) -> Rows:
+    """What 'dataflows load' writes for the map in *data* (as of *day*)."""
+    g = build(load_dataset(data, settings.sources_dir(data, sources_dir), require_texts=strict))
+    return graph_rows(g if day is None else as_of(g, day))
+
+
+def _progress(fmt: Format) -> Progress:
+    """A progress bar on stderr, for a terminal and text output only; gone when done."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=fmt == Format.json or not err.is_terminal)
 
 
 def load(
@@ -53,7 +66,7 @@ def load(
     switched in by one transaction: readers see the old map or the new one,
     never a mix, and if anything fails the map loaded before stays as it was.
     Loading the same data twice gives the same graph (same counts, same
-    checksum). The password comes from NEO4J_PASSWORD
+    checksum); 'dataflows verify' checks it later. The password comes from NEO4J_PASSWORD
     or a prompt, and is never printed.
 
     Exit codes: 0 loaded; 1 Neo4j unreachable, refused or failed; 2 invalid data or settings.
@@ -62,28 +75,21 @@ def load(
     day = parse_day(as_of_day)
     with handled(fmt):
         conn = Settings.from_env(uri=uri, user=user, database=database)
-        g = build(load_dataset(data, settings.sources_dir(data, sources_dir), require_texts=strict))
-        if day is not None:
-            g = as_of(g, day)
-        rows = graph_rows(g)
+        rows = _map_rows(data, sources_dir, strict, day)
         total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
-        with driver(conn) as drv:
-            progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=err, transient=True,
-                                disable=fmt == Format.json or not err.is_terminal)
-            with progress:
-                task = progress.add_task("loading", total=total)
+        with driver(conn) as drv, _progress(fmt) as progress:
+            task = progress.add_task("loading", total=total)
 
-                def report(stage: str, done: int, of: int) -> None:
-                    # The last stage counts the previous map's records removed, out of its own total.
-                    progress.update(task, description=stage, completed=done, total=of)
+            def report(stage: str, done: int, of: int) -> None:
+                # The last stage counts the previous map's records removed, out of its own total.
+                progress.update(task, description=stage, completed=done, total=of)
 
-                def retry(attempt: int, exc: BaseException) -> None:
-                    err.print(f"transient error ({type(exc).__name__}); trying again ({attempt + 1}) …")
+            def retry(attempt: int, exc: BaseException) -> None:
+                err.print(f"transient error ({type(exc).__name__}); trying again ({attempt + 1}) …")
 
-                result = retrying(lambda: loader.load(drv, conn.database, rows, version=__version__,
-                                                      progress=report, batch=batch, writers=writers),
-                                  on_retry=retry)
+            result = retrying(lambda: loader.load(drv, conn.database, rows, version=__version__,
+                                                  progress=report, batch=batch, writers=writers),
+                              on_retry=retry)
     if fmt == Format.json:
         print_json({"ok": True, "uri": conn.uri, "database": conn.database, "counts": result.counts,
                     "checksum": result.checksum, "replaced_nodes": result.deleted})
@@ -91,6 +97,104 @@ def load(
     out.print(f"loaded the map into {conn.uri} (database {conn.database!r}); replaced {result.deleted} nodes")
     out.print(", ".join(f"{n} {k}" for k, n in result.counts.items()))
     out.print(f"checksum {result.checksum}")
+
+
+def verify(
+    data_dir: DataDir = None,
+    sources_dir: SourcesDir = None,
+    strict: Strict = False,
+    as_of_day: AsOf = None,
+    uri: Uri = None,
+    user: User = None,
+    database: Database = None,
+    against_data: Annotated[bool, typer.Option(
+        "--with-data/--no-data",
+        help="Also compare with the map in graph_data/, as 'dataflows load' would write it now "
+             "(with the same --as-of).")] = True,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Check that the map in Neo4j is the one loaded, unchanged, and the map in graph_data/.
+
+    Reads every node and relationship of the loaded map, recomputes its
+    content checksum and counts, and compares them with those recorded when
+    'dataflows load' wrote it: anything changed in the database since (a
+    property edited, a flow deleted or added by hand) shows here. Then
+    compares them with the checksum of the map in graph_data/, so a report can
+    say which version of the map its Cypher answers came from. The password
+    comes from NEO4J_PASSWORD or a prompt, and is never printed.
+
+    Exit codes: 0 the loaded map is intact (and the same as graph_data/);
+    1 Neo4j unreachable, refused or failed; 2 invalid data or settings;
+    3 no map loaded, changed since it was loaded, or not the map in graph_data/.
+    """
+    day = parse_day(as_of_day)
+    with handled(fmt):
+        conn = Settings.from_env(uri=uri, user=user, database=database)
+        expected: str | None = None
+        expected_counts: dict[str, int] | None = None
+        data = settings.data_dir(data_dir) if against_data else None
+        if data is not None:
+            rows = _map_rows(data, sources_dir, strict, day)
+            expected, expected_counts = rows_checksum(rows), rows.counts()
+        with driver(conn) as drv, _progress(fmt) as progress:
+            task = progress.add_task(loader.READING, total=None)
+
+            def report(stage: str, done: int, of: int) -> None:
+                progress.update(task, description=stage, completed=done, total=of)
+
+            found = retrying(lambda: loader.check(drv, conn.database, progress=report))
+    same = None if expected is None else (found.loaded and found.content == expected
+                                          and found.content_counts == expected_counts)
+    ok = found.intact and same is not False
+    if fmt == Format.json:
+        print_json({"ok": ok, "uri": conn.uri, "database": conn.database, "data_dir": data and str(data),
+                    "loaded": found.loaded,
+                    "loaded_by": found.version, "intact": found.intact, "same_as_data": same,
+                    "checksum": {"recorded": found.recorded, "recorded_scheme": found.scheme,
+                                 "content": found.content, "data": expected, "scheme": loader.CHECKSUM_SCHEME},
+                    "counts": {"recorded": found.recorded_counts, "content": found.content_counts,
+                               "data": expected_counts}})
+    else:
+        _print_check(found, conn.uri, conn.database, data, expected, expected_counts, same)
+    if not ok:
+        raise typer.Exit(3)
+
+
+def _print_check(found: loader.Check, uri: str, database: str, data: Path | None, expected: str | None,
+                 expected_counts: dict[str, int] | None, same: bool | None) -> None:
+    """The verdict of 'dataflows verify', for a reader."""
+    where = f"{uri} (database {database!r})"
+    if not found.loaded:
+        out.print(f"no map loaded by 'dataflows load' in {where}; load one with 'dataflows load'")
+        return
+    out.print(f"map in {where}, loaded by dataflows {found.version or 'unknown'}")
+    out.print(f"  checksum recorded at load:   {found.recorded}")
+    out.print(f"  checksum of its content now: {found.content}")
+    if expected is not None:
+        out.print(f"  checksum of the map in {data}: {expected}")
+    if found.intact:
+        out.print("intact: the database holds exactly what was loaded (same checksum, same counts)")
+    elif found.recorded != found.content and not found.comparable:
+        out.print("cannot tell whether it changed: its checksum was recorded under another scheme "
+                  f"({found.scheme or 'none recorded'}; this version uses {loader.CHECKSUM_SCHEME}). "
+                  "Load it again with 'dataflows load' to verify it from now on.")
+    else:
+        out.print("CHANGED since it was loaded: the database no longer holds exactly what was loaded")
+        _print_counts(found.recorded_counts, found.content_counts)
+    if same is True:
+        out.print(f"the same map as in {data}")
+    elif same is False:
+        out.print(f"NOT the map in {data}: load that with 'dataflows load' to replace it")
+        _print_counts(expected_counts or {}, found.content_counts)
+
+
+def _print_counts(expected: dict[str, int], found: dict[str, int]) -> None:
+    """Where the counts differ, label by label and type by type; or that they do not."""
+    differ = [k for k in sorted({*expected, *found}) if expected.get(k, 0) != found.get(k, 0)]
+    for k in differ:
+        out.print(f"  {k}: {expected.get(k, 0)} expected, {found.get(k, 0)} in the database")
+    if not differ:
+        out.print("  (the counts are the same: a property or the end of a relationship differs)")
 
 
 class CatalogueFormat(StrEnum):

@@ -34,8 +34,9 @@ staged is invisible and the next load removes it, as it removes a retired map
 left by an interrupted clean-up.
 
 **Idempotent**: the load replaces the map, so loading the same data twice
-gives the same graph; the ``MapInfo`` node records the content checksum, and
-:func:`read_checksum` recomputes it from what is in the database.
+gives the same graph; the ``MapInfo`` node records the content checksum (and
+the scheme it was computed under, :data:`CHECKSUM_SCHEME`), and :func:`check`
+recomputes it from what is in the database (``dataflows verify``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ STAGING = "DataflowsStaging"
 RETIRED = "DataflowsRetired"
 SWITCHING = "switching to the new map"
 REMOVING = "the new map is live; removing the previous one"
+READING = "reading the loaded map"
+# How the content checksum is computed (dataflows.db.rows.canonical), recorded beside it. A change to
+# canonical() that changes checksums must change this name, so that a map loaded before is reported as
+# recorded under another scheme rather than as changed.
+CHECKSUM_SCHEME = "sorted-record-sha256/1"
 """The last stage :func:`load` reports: its progress counts the previous map's nodes and relationships removed."""
 
 Progress = Callable[[str, int, int], None]
@@ -287,7 +293,7 @@ def stage_map_info(session: neo4j.Session, rows: Rows, checksum: str, version: s
     counts = rows.counts()
     session.run(
         f"CREATE (m{_staged((Label.map_info,))}) SET m = $props",
-        props={"id": "map", "checksum": checksum, "version": version,
+        props={"id": "map", "checksum": checksum, "checksum_scheme": CHECKSUM_SCHEME, "version": version,
                "count_keys": list(counts), "count_values": list(counts.values())},
     ).consume()
 
@@ -347,26 +353,89 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
     return LoadResult(counts=rows.counts(), checksum=checksum, deleted=deleted)
 
 
+@dataclass(frozen=True)
+class Check:
+    """The loaded map as its MapInfo records it, and as the database holds it now."""
+
+    loaded: bool
+    """Whether a map loaded by ``dataflows load`` is in the database (a MapInfo node)."""
+    recorded: str | None
+    """The checksum recorded when it was loaded."""
+    scheme: str | None
+    """The checksum scheme recorded with it (None: loaded before schemes were recorded)."""
+    version: str | None
+    """The dataflows version that loaded it."""
+    content: str
+    """The checksum of what the database holds now, under :data:`CHECKSUM_SCHEME`."""
+    recorded_counts: dict[str, int]
+    content_counts: dict[str, int]
+
+    @property
+    def intact(self) -> bool:
+        """The database holds what was loaded: same checksum, same counts."""
+        return self.loaded and self.recorded == self.content and self.recorded_counts == self.content_counts
+
+    @property
+    def comparable(self) -> bool:
+        """The recorded checksum was computed the way this version computes it."""
+        return self.scheme == CHECKSUM_SCHEME
+
+
+def _count_key(node_labels: list[str]) -> str:
+    """The label a node is counted under, as :meth:`Rows.counts` does: its own, not the shared ``Party``."""
+    return next((lb for lb in node_labels if lb != Label.party), Label.party.value)
+
+
 @without_gc
+def check(driver: neo4j.Driver, database: str, progress: Progress | None = None) -> Check:
+    """Recompute the loaded map's checksum and counts from the database, beside what its MapInfo recorded.
+
+    Every node and relationship of the map is read once (a million flows: a few GB of client memory at
+    most, as a load). *progress* gets (:data:`READING`, records read, records the MapInfo counts).
+    """
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        info = session.run(f"MATCH (m{labels(Label.map_info)} {{id: 'map'}}) "
+                           "RETURN m.checksum AS c, m.checksum_scheme AS s, m.version AS v").single()
+        recorded_counts = map_counts(driver, database)
+        total = sum(recorded_counts.values())
+        counts: dict[str, int] = {}
+        read = 0
+
+        def seen(key: str) -> None:
+            nonlocal read
+            counts[key] = counts.get(key, 0) + 1
+            read += 1
+            if progress is not None and read % 10_000 == 0:
+                progress(READING, read, max(total, read))
+
+        def nodes() -> Iterator[tuple[list[str], dict[str, Any]]]:
+            for r in session.run(f"MATCH (n{_map_label()}) WHERE NOT n{labels(Label.map_info)} "
+                                 "RETURN labels(n) AS labels, properties(n) AS props"):
+                node_labels = [lb for lb in r["labels"] if lb != MAP_LABEL]
+                seen(_count_key(node_labels))
+                yield node_labels, dict(r["props"])
+
+        def rels() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+            # Run only once every node is read (canonical() takes the nodes first).
+            for r in session.run(f"MATCH (a{_map_label()})-[x]->(b{_map_label()}) "
+                                 "RETURN type(x) AS type, a.id AS a, b.id AS b, properties(x) AS props"):
+                seen(r["type"])
+                yield r["type"], r["a"], r["b"], dict(r["props"])
+
+        if progress is not None:
+            progress(READING, 0, total)
+        content = canonical(nodes(), rels())
+        if progress is not None:
+            progress(READING, read, max(total, read))
+    return Check(loaded=info is not None, recorded=info["c"] if info else None, scheme=info["s"] if info else None,
+                 version=info["v"] if info else None, content=content, recorded_counts=recorded_counts,
+                 content_counts=dict(sorted(counts.items())))
+
+
 def read_checksum(driver: neo4j.Driver, database: str) -> tuple[str | None, str]:
     """(checksum recorded at load time, checksum recomputed from the database's content)."""
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        recorded = session.run(f"MATCH (m{labels(Label.map_info)} {{id: 'map'}}) RETURN m.checksum AS c").single()
-        nodes = [
-            ([lb for lb in r["labels"] if lb != MAP_LABEL], dict(r["props"]))
-            for r in session.run(
-                f"MATCH (n{_map_label()}) WHERE NOT n{labels(Label.map_info)} "
-                "RETURN labels(n) AS labels, properties(n) AS props"
-            )
-        ]
-        rels = [
-            (r["type"], r["a"], r["b"], dict(r["props"]))
-            for r in session.run(
-                f"MATCH (a{_map_label()})-[x]->(b{_map_label()}) "
-                "RETURN type(x) AS type, a.id AS a, b.id AS b, properties(x) AS props"
-            )
-        ]
-    return (recorded["c"] if recorded else None), canonical(iter(nodes), iter(rels))
+    c = check(driver, database)
+    return c.recorded, c.content
 
 
 def map_counts(driver: neo4j.Driver, database: str) -> dict[str, int]:
