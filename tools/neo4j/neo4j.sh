@@ -34,6 +34,24 @@ JVM_FIXED=(
   -XX:+ExitOnOutOfMemoryError
   -XX:-OmitStackTraceInFastThrow
 )
+# JVM options of Neo4j's own default neo4j.conf (server.jvm.additional): the heap
+# committed and touched at start, not page by page while a load or query runs.
+# JAVA_OPTS comes after them and can turn one off (e.g. -XX:-AlwaysPreTouch).
+JVM_DEFAULTS=(
+  -XX:+AlwaysPreTouch
+  -XX:+UnlockExperimentalVMOptions
+  -XX:+TrustFinalNonStaticFields
+  -XX:+DisableExplicitGC
+)
+# Transparent huge pages for the heap where Linux offers them (2 MB pages instead
+# of 4 kB: fewer page faults and address translations). With these options and
+# a 12 GB heap, purpose drift on the synthetic map of a million flows took
+# 10.4-11.2 s, against 12.1-14.2 s without (warm runs, same server). Not on other
+# systems, whose JVMs lack the option.
+if [[ "$(uname -s)" == Linux && -r /sys/kernel/mm/transparent_hugepage/enabled ]] &&
+   ! grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+  JVM_DEFAULTS+=(-XX:+UseTransparentHugePages)
+fi
 
 say() { printf 'neo4j.sh: %s\n' "$*"; }
 die() { printf 'neo4j.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -160,7 +178,7 @@ cmd_start() {
   # shellcheck disable=SC2016  # $$ / $1 are for the inner shell
   NEO4J_BOLT_PORT="$PORT" NEO4J_PAGECACHE="${NEO4J_PAGECACHE:-512m}" \
     ${detach[@]+"${detach[@]}"} bash -c 'echo $$ >"$1"; shift; exec "$@"' neo4j-start "$PID_FILE" \
-      "$JAVA" "${JVM_FIXED[@]}" ${jopts[@]+"${jopts[@]}"} -jar "$JAR" "$RUNTIME" \
+      "$JAVA" "${JVM_FIXED[@]}" "${JVM_DEFAULTS[@]}" ${jopts[@]+"${jopts[@]}"} -jar "$JAR" "$RUNTIME" \
       >>"$LOG_FILE" 2>&1 </dev/null 9>&- &
   echo "$PORT" >"$PORT_FILE"
 
