@@ -46,7 +46,8 @@ JVM_DEFAULTS=(
 # Transparent huge pages for the heap where Linux offers them (2 MB pages instead
 # of 4 kB: fewer page faults and address translations). With these options and
 # a 12 GB heap, purpose drift on the synthetic map of a million flows took
-# 10.4-11.2 s, against 12.1-14.2 s without (warm runs, same server). Not on other
+# 12.1-13.0 s, against 13.2-14.8 s without them (runs alternated on one map);
+# its first run after a start 15.8-16.5 s against 22.6-24.8 s. Not on other
 # systems, whose JVMs lack the option.
 if [[ "$(uname -s)" == Linux && -r /sys/kernel/mm/transparent_hugepage/enabled ]] &&
    ! grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled; then
