@@ -107,7 +107,7 @@ def verify(
     uri: Uri = None,
     user: User = None,
     database: Database = None,
-    against_data: Annotated[bool, typer.Option(
+    with_data: Annotated[bool, typer.Option(
         "--with-data/--no-data",
         help="Also compare with the map in graph_data/, as 'dataflows load' would write it now "
              "(with the same --as-of).")] = True,
@@ -132,7 +132,7 @@ def verify(
         conn = Settings.from_env(uri=uri, user=user, database=database)
         expected: str | None = None
         expected_counts: dict[str, int] | None = None
-        data = settings.data_dir(data_dir) if against_data else None
+        data = settings.data_dir(data_dir) if with_data else None
         if data is not None:
             rows = _map_rows(data, sources_dir, strict, day)
             expected, expected_counts = rows_checksum(rows), rows.counts()
