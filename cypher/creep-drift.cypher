@@ -13,9 +13,9 @@
 //     once per (sender, category list)), the first level of the search, what the counts need and,
 //     for each sender, the parties it sends to;
 // (2) one breadth-first search for all purposes at once, a level at a time (as in reach.cypher):
-//     a frontier entry is a party with the purposes that reached it at that level, so a party's
-//     recipients are looked up once per level, not once per purpose. (party, purpose)
-//     states seen are integer keys, id(party) * K + purpose number, in two lists tested with IN
+//     a (party, purpose) state is one integer key, id(party) * K + purpose number, from which both
+//     are read back (key / K, key % K); a level is the list of keys first reached at it, and the
+//     keys seen so far are kept in two lists tested with IN
 //     (Neo4j tests IN against a hash set it builds once per list; the larger list is rebuilt
 //     rarely). id() is deprecated in Neo4j 5 but is the only integer a node has; elementId()
 //     strings made this search about 45% slower;
@@ -140,39 +140,32 @@ WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, lev
              WHEN any(d IN up WHERE d[0] = q AND d[1] = p) THEN {verdict: 'compatible', rule: null}
              ELSE {verdict: 'unassessed', rule: null} END][0]
     END}]] AS verdicts
-// (2) The search. st.frontier: {n: id(party), ks: the purposes that reached it at the last level};
-// st.old and st.recent: the keys id(party) * K + k of every (party, purpose) reached; st.out: the
-// frontiers, level by level.
+// (2) The search. st.frontier: the keys id(party) * K + k first reached at the last level; st.old and
+// st.recent: every key reached; st.out: the frontiers, level by level.
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, verdicts, out,
+     COLLECT { UNWIND level1 AS e UNWIND e.ks AS k RETURN e.n * K + k } AS first
 WITH wanted, strong, purposes, matching, base, K, M, steps, groups, verdicts, out,
-     reduce(st = {frontier: level1, old: COLLECT { UNWIND level1 AS e UNWIND e.ks AS k RETURN e.n * K + k },
-                  recent: [], out: [level1]}, level IN range(2, parties + 1) |
+     reduce(st = {frontier: first, old: first, recent: [], out: [first]}, level IN range(2, parties + 1) |
   CASE WHEN st.frontier = [] THEN st ELSE
     // [x IN [value] | …][0] names a value inside an expression.
-    [step IN [COLLECT {
-        UNWIND st.frontier AS cur
-        WITH cur.n AS u, cur.ks AS ks
-        // Each party the frontier party sends to over a qualifying flow, once however many flows.
-        UNWIND coalesce(out[u - base], []) AS y
-        UNWIND ks AS k
-        WITH y, k, y * K + k AS key
-        WHERE NOT key IN st.old AND NOT key IN st.recent
-        RETURN [y, k, key] AS e ORDER BY key
+    [next IN [COLLECT {
+        UNWIND st.frontier AS key
+        // Each party the frontier party sends to over a qualifying flow, once however many flows,
+        // with the same purpose.
+        UNWIND coalesce(out[key / K - base], []) AS y
+        WITH y * K + key % K AS fresh
+        WHERE NOT fresh IN st.old AND NOT fresh IN st.recent
+        RETURN DISTINCT fresh
       }] |
-      // Sorted by key: a party's new purposes are consecutive, and so are repeats.
-      [fresh IN [[i IN range(0, size(step) - 1) WHERE i = 0 OR step[i][2] <> step[i - 1][2] | step[i]]] |
-        [starts IN [[i IN range(0, size(fresh) - 1) WHERE i = 0 OR fresh[i][0] <> fresh[i - 1][0] | i]] |
-          [next IN [[j IN range(0, size(starts) - 1) | {n: fresh[starts[j]][0],
-              ks: [i IN range(starts[j], coalesce(starts[j + 1], size(fresh)) - 1) | fresh[i][1]]}]] |
-            // The new keys join recent; recent joins old when it has grown to a quarter of old.
-            CASE WHEN size(st.recent) + size(fresh) > size(st.old) / 4
-              THEN {frontier: next, old: st.old + st.recent + [e IN fresh | e[2]], recent: [], out: st.out + [next]}
-              ELSE {frontier: next, old: st.old, recent: st.recent + [e IN fresh | e[2]], out: st.out + [next]} END
-          ][0]][0]][0]][0]
+      // The new keys join recent; recent joins old when it has grown to a quarter of old.
+      CASE WHEN size(st.recent) + size(next) > size(st.old) / 4
+        THEN {frontier: next, old: st.old + st.recent + next, recent: [], out: st.out + [next]}
+        ELSE {frontier: next, old: st.old, recent: st.recent + next, out: st.out + [next]} END][0]
   END) AS st
 WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts, st.old + st.recent AS seen,
      // (party, purpose, level) of every state, as (id(party) * K + k) * M + level.
-     COLLECT { UNWIND range(0, size(st.out) - 1) AS d UNWIND st.out[d] AS e UNWIND e.ks AS k
-               RETURN (e.n * K + k) * M + d + 1 } AS levelled, size(st.out) AS levels
+     COLLECT { UNWIND range(0, size(st.out) - 1) AS d UNWIND st.out[d] AS key RETURN key * M + d + 1 } AS levelled,
+     size(st.out) AS levels
 // (3) The counts. A flow g from a carries purpose k when k is one of its own origin purposes or
 // k reached a. Summed per (purposes reaching the sender, use, own origins not among them), then per
 // (k, use). (A CALL, not a COLLECT: Neo4j 5.26 charges every group of an aggregation inside a COLLECT
