@@ -51,9 +51,9 @@ WITH wanted, strong, purposes, matching, parties, base, size(purposes) AS K, par
      // Bisection steps: a purpose's place is found in log2(K) comparisons.
      [e IN range(toInteger(ceil(log(size(purposes)) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 // (1) The qualifying flows of each sender, grouped, each group with its origin purposes.
-OPTIONAL CALL (wanted, strong, matching) {
+OPTIONAL CALL (wanted, strong, matching, purposes, K, steps) {
   MATCH (a:Party)
-  CALL (a, wanted, strong, matching) {
+  CALL (a, wanted, strong, matching, purposes, K, steps) {
   MATCH (a:Party)-[f:FLOW]->(b:Party)
   WHERE ($as_of IS NULL OR (
           coalesce(f.status, '') <> 'proposed'
@@ -70,19 +70,21 @@ OPTIONAL CALL (wanted, strong, matching) {
   // that they are neither read nor grouped on.
   WITH CASE WHEN f.collected_for IS NULL AND a:System THEN f.categories END AS categories, b,
        f.collected_for AS cf, coalesce(f.purpose, 'unknown') AS q, count(*) AS n
-  WITH categories, collect({b: b, cf: cf, q: q, n: n}) AS rows
-  // A system's held purposes of a category that matches one the flow carries, once per category list.
-  WITH rows, CASE WHEN a:System AND any(r IN rows WHERE r.cf IS NULL) THEN COLLECT {
-         MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
-         WHERE any(x IN categories WHERE [x, held.id] IN matching)
-         RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p } ELSE [] END AS held
+  WITH categories, cf, collect({b: b, q: q, n: n}) AS rows
+  // The origin purposes of each (category list, collected_for), by place k: for a system, what it
+  // holds in a category that matches one the flow carries, looked up once per category list.
+  WITH rows, [o IN CASE WHEN cf IS NOT NULL THEN [cf] WHEN categories IS NULL THEN ['unknown'] ELSE
+                [held IN [COLLECT {
+                   MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
+                   WHERE any(x IN categories WHERE [x, held.id] IN matching)
+                   RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
+                 CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END |
+              reduce(lo = -1, s IN steps | CASE WHEN lo + s < K AND purposes[lo + s] <= o THEN lo + s ELSE lo END)] AS ks
   UNWIND rows AS r
-  WITH r.b AS b, r.q AS q, r.n AS n,
-       CASE WHEN r.cf IS NOT NULL THEN [r.cf] WHEN held = [] THEN ['unknown'] ELSE held END AS origins
-  // Per sender: its flows by (use, origin purposes), its recipients with those purposes, and the ids
-  // of its recipients.
-  RETURN collect({q: q, n: n, origins: origins}) AS items, collect([b, origins]) AS sent,
-         collect(DISTINCT id(b)) AS outs
+  // Per sender: its flows by (use, origin purposes), the first level of the search its flows
+  // establish (recipient and origin purpose as keys id(b) * K + k), and the ids of its recipients.
+  RETURN collect({q: r.q, n: r.n, ks: ks}) AS items, collect([k IN ks | id(r.b) * K + k]) AS sent,
+         collect(DISTINCT id(r.b)) AS outs
   }
   WITH a, items, sent, outs WHERE items <> []
   RETURN a, items, sent, outs ORDER BY id(a)
@@ -102,28 +104,14 @@ CALL (outs) {
          + [x IN range(outs[i][0] + 1, coalesce(outs[i + 1][0], outs[i][0] + 1) - 1) | []] AS ys
   RETURN collect(ys) AS out
 }
-// The first level of the search: each recipient with the purposes its incoming flows establish
-// (a purpose's place k computed once per purpose).
-CALL (sent, purposes, K, steps) {
-  UNWIND sent AS xs
-  UNWIND xs AS x
-  UNWIND x[1] AS p
-  WITH p, collect(DISTINCT x[0]) AS recipients
-  WITH reduce(lo = -1, s IN steps | CASE WHEN lo + s < K AND purposes[lo + s] <= p THEN lo + s ELSE lo END) AS k,
-       recipients
-  UNWIND recipients AS b
-  WITH b, k ORDER BY k
-  WITH b, collect(k) AS ks
-  RETURN collect({n: id(b), ks: ks}) AS level1
-}
 // The verdict of using data held for purposes[k] for each use q, with the deciding rule: verdicts[k].
 // up: [purpose, ancestor, distance] for every purpose and each purpose at or above it.
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, level1, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
      COLLECT { MATCH path = (x:Purpose)((:Purpose)-[:BROADER]->(:Purpose))*(c:Purpose)
                RETURN [x.id, c.id, length(path)] } AS up,
      COLLECT { MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
                RETURN {rule: r, c: c.id, u: u.id} } AS rules
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, level1, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
   [p IN purposes | [q IN purposes | {q: q, judged:
     CASE WHEN p = 'unknown' OR q = 'unknown' THEN {verdict: 'gap', rule: null} ELSE
       // The rules that apply, with their distance; the best: nearest, then incompatible, then smallest id.
@@ -140,10 +128,11 @@ WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, lev
              WHEN any(d IN up WHERE d[0] = q AND d[1] = p) THEN {verdict: 'compatible', rule: null}
              ELSE {verdict: 'unassessed', rule: null} END][0]
     END}]] AS verdicts
-// (2) The search. st.frontier: the keys id(party) * K + k first reached at the last level; st.old and
-// st.recent: every key reached; st.out: the frontiers, level by level.
+// (2) The search. first: the first level, every key the senders' flows establish in (1), once.
+// st.frontier: the keys id(party) * K + k first reached at the last level; st.old and st.recent:
+// every key reached; st.out: the frontiers, level by level.
 WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, verdicts, out,
-     COLLECT { UNWIND level1 AS e UNWIND e.ks AS k RETURN e.n * K + k } AS first
+     COLLECT { UNWIND sent AS keys UNWIND keys AS ks UNWIND ks AS key RETURN DISTINCT key } AS first
 WITH wanted, strong, purposes, matching, base, K, M, steps, groups, verdicts, out,
      reduce(st = {frontier: first, old: first, recent: [], out: [first]}, level IN range(2, parties + 1) |
   CASE WHEN st.frontier = [] THEN st ELSE
@@ -174,9 +163,7 @@ CALL (groups, seen, purposes, K, steps, verdicts) {
   UNWIND groups AS gr
   WITH [k IN range(0, K - 1) WHERE id(gr.a) * K + k IN seen] AS reached, gr.items AS items
   UNWIND items AS it
-  WITH reached, it.q AS q, it.origins AS origins, sum(it.n) AS n
-  WITH reached, q, n, [o IN origins | reduce(lo = -1, s IN steps |
-                         CASE WHEN lo + s < K AND purposes[lo + s] <= o THEN lo + s ELSE lo END)] AS ks
+  WITH reached, it.q AS q, it.ks AS ks, sum(it.n) AS n
   UNWIND reached + [k IN ks WHERE NOT k IN reached] AS k
   WITH k, q, sum(n) AS n
   RETURN collect({k: k, q: q, n: n, verdict: [v IN verdicts[k] WHERE v.q = q][0].judged.verdict}) AS tally
