@@ -47,7 +47,7 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
                      OR EXISTS { MATCH (c)((:DataCategory)-[:BROADER]->(:DataCategory))+(x) }
                RETURN [x.id, c.id] } AS matching,
      COUNT { MATCH (:Party) } AS parties, head(COLLECT { MATCH (p:Party) RETURN min(id(p)) AS i }) AS base
-WITH wanted, strong, purposes, matching, parties, base, size(purposes) AS K,
+WITH wanted, strong, purposes, matching, parties, base, size(purposes) AS K, parties + 2 AS M,
      // Bisection steps: a purpose's place is found in log2(K) comparisons.
      [e IN range(toInteger(ceil(log(size(purposes)) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
 // (1) The qualifying flows of each sender, grouped, each group with its origin purposes.
@@ -93,7 +93,7 @@ OPTIONAL CALL (wanted, strong, matching, purposes, K, steps) {
   WITH a, items, sent, outs WHERE items <> []
   RETURN a, items, sent, outs ORDER BY id(a)
 }
-WITH wanted, strong, purposes, matching, parties, base, K, steps,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps,
      collect(CASE WHEN a IS NOT NULL THEN {a: a, items: items} END) AS groups, collect(sent) AS sent,
      collect(CASE WHEN a IS NOT NULL THEN [id(a) - base, outs] END) AS outs
 // What the search follows, in a list indexed by id(party) - base (base is the smallest id among
@@ -110,12 +110,12 @@ CALL (outs) {
 }
 // The verdict of using data held for purposes[k] for each use q, with the deciding rule: verdicts[k].
 // up: [purpose, ancestor, distance] for every purpose and each purpose at or above it.
-WITH wanted, strong, purposes, matching, parties, base, K, steps, groups, sent, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
      COLLECT { MATCH path = (x:Purpose)((:Purpose)-[:BROADER]->(:Purpose))*(c:Purpose)
                RETURN [x.id, c.id, length(path)] } AS up,
      COLLECT { MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
                RETURN {rule: r, c: c.id, u: u.id} } AS rules
-WITH wanted, strong, purposes, matching, parties, base, K, steps, groups, sent, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
   [p IN purposes | [q IN purposes | {q: q, judged:
     CASE WHEN p = 'unknown' OR q = 'unknown' THEN {verdict: 'gap', rule: null} ELSE
       // The rules that apply, with their distance; the best: nearest, then incompatible, then smallest id.
@@ -135,9 +135,9 @@ WITH wanted, strong, purposes, matching, parties, base, K, steps, groups, sent, 
 // (2) The search. first: the first level, every key the senders' flows establish in (1), once.
 // st.frontier: the keys id(party) * K + k first reached at the last level; st.old and st.recent:
 // every key reached; st.out: the frontiers, level by level.
-WITH wanted, strong, purposes, matching, parties, base, K, steps, groups, verdicts, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, verdicts, out,
      COLLECT { UNWIND sent AS keys UNWIND keys AS ks UNWIND ks AS key RETURN DISTINCT key } AS first
-WITH wanted, strong, purposes, matching, base, K, steps, groups, verdicts, out,
+WITH wanted, strong, purposes, matching, base, K, M, steps, groups, verdicts, out,
      reduce(st = {frontier: first, old: first, recent: [], out: [first]}, level IN range(2, parties + 1) |
   CASE WHEN st.frontier = [] THEN st ELSE
     // [x IN [value] | …][0] names a value inside an expression.
@@ -155,9 +155,10 @@ WITH wanted, strong, purposes, matching, base, K, steps, groups, verdicts, out,
         THEN {frontier: next, old: st.old + st.recent + next, recent: [], out: st.out + [next]}
         ELSE {frontier: next, old: st.old, recent: st.recent + next, out: st.out + [next]} END][0]
   END) AS st
-// frontiers[d - 1]: the keys first reached at level d, which the witnesses look up (4).
-WITH wanted, strong, purposes, matching, K, steps, groups, verdicts, st.old + st.recent AS seen,
-     st.out AS frontiers, size(st.out) AS levels
+WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts, st.old + st.recent AS seen,
+     // (party, purpose, level) of every state, as (id(party) * K + k) * M + level.
+     COLLECT { UNWIND range(0, size(st.out) - 1) AS d UNWIND st.out[d] AS key RETURN key * M + d + 1 } AS levelled,
+     size(st.out) AS levels
 // (3) The counts. A flow g from a carries purpose k when k is one of its own origin purposes or
 // k reached a. Summed per (purposes reaching the sender, use, own origins not among them), then per
 // (k, use). (A CALL, not a COLLECT: Neo4j 5.26 charges every group of an aggregation inside a COLLECT
@@ -171,14 +172,14 @@ CALL (groups, seen, purposes, K, steps, verdicts) {
   WITH k, q, sum(n) AS n
   RETURN collect({k: k, q: q, n: n, verdict: [v IN verdicts[k] WHERE v.q = q][0].judged.verdict}) AS tally
 }
-WITH wanted, strong, purposes, matching, K, verdicts, seen, frontiers, levels,
+WITH wanted, strong, purposes, matching, K, M, verdicts, seen, levelled, levels,
      [verdict IN ['violation', 'gap', 'compatible'] |
        reduce(n = 0, c IN tally | n + CASE WHEN c.verdict = verdict THEN c.n ELSE 0 END)] AS counted,
      COLLECT { UNWIND tally AS c WITH c WHERE c.verdict = 'unassessed'
                RETURN {collected_for: purposes[c.k], used_for: c.q, count: c.n} AS u
                ORDER BY u.collected_for, u.used_for } AS unassessed
 // (4) The records shown: violations, then gaps, by flow id then purpose; the first $limit of each.
-WITH wanted, strong, purposes, matching, K, verdicts, seen, frontiers, levels, counted, unassessed,
+WITH wanted, strong, purposes, matching, K, M, verdicts, seen, levelled, levels, counted, unassessed,
      [which IN ['violation', 'gap'] | COLLECT {
        MATCH (a:Party)-[g:FLOW]->(b:Party) USING INDEX g:FLOW(id)
        WHERE g.id IS NOT NULL AND coalesce($limit, 1) > 0
@@ -207,21 +208,19 @@ WITH wanted, strong, purposes, matching, K, verdicts, seen, frontiers, levels, c
        WHERE judged.verdict = which
        RETURN {a: a, g: g, k: k, q: q, establishes: establishes, judged: judged} AS x
        LIMIT coalesce($limit, 4611686018427387904) }] AS found
-WITH wanted, strong, purposes, matching, K, frontiers, levels, counted, unassessed, found
+WITH wanted, strong, purposes, matching, K, M, levelled, levels, counted, unassessed, found
 // Each record's witness: the flow itself when it establishes the purpose; else, from its sender at
 // level d, the flow from a party at level d - 1 with the smallest (party id, flow id), and so on
 // down to level 1, reached by the flow establishing the purpose with the smallest (party id, flow id).
-// (A key is at level d when it is in frontiers[d - 1]: Neo4j tests IN against each level's list
-// through a hash set it builds once.)
 WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
        which: which, g: x.g.id, p: purposes[x.k], q: x.q, verdict: x.judged.verdict, rule: x.judged.rule,
        ids: CASE WHEN x.establishes THEN [x.g.id] ELSE
          [w IN [reduce(w = {at: x.a, path: [x.g]},
-                       d IN range(head([d IN range(1, levels) WHERE id(x.a) * K + x.k IN frontiers[d - 1]]), 2, -1) |
+                       d IN range(head([d IN range(1, levels) WHERE (id(x.a) * K + x.k) * M + d IN levelled]), 2, -1) |
            [best IN [reduce(best = null, c IN COLLECT {
                WITH w.at AS y
                MATCH (u:Party)-[f:FLOW]->(y:Party)
-               WHERE id(u) * K + x.k IN frontiers[d - 2]
+               WHERE (id(u) * K + x.k) * M + d - 1 IN levelled
                  AND ($as_of IS NULL OR (
                        coalesce(f.status, '') <> 'proposed'
                        AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
