@@ -93,7 +93,7 @@ OPTIONAL CALL (wanted, strong, matching, purposes, K, steps) {
   WITH a, items, sent, outs WHERE items <> []
   RETURN a, items, sent, outs ORDER BY id(a)
 }
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps,
+WITH wanted, strong, purposes, matching, parties, base, K, M,
      collect(CASE WHEN a IS NOT NULL THEN {a: a, items: items} END) AS groups, collect(sent) AS sent,
      collect(CASE WHEN a IS NOT NULL THEN [id(a) - base, outs] END) AS outs
 // What the search follows, in a list indexed by id(party) - base (base is the smallest id among
@@ -110,12 +110,12 @@ CALL (outs) {
 }
 // The verdict of using data held for purposes[k] for each use q, with the deciding rule: verdicts[k].
 // up: [purpose, ancestor, distance] for every purpose and each purpose at or above it.
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, groups, sent, out,
      COLLECT { MATCH path = (x:Purpose)((:Purpose)-[:BROADER]->(:Purpose))*(c:Purpose)
                RETURN [x.id, c.id, length(path)] } AS up,
      COLLECT { MATCH (r:PurposeRule)-[:COLLECTED_FOR]->(c:Purpose), (r)-[:USED_FOR]->(u:Purpose)
                RETURN {rule: r, c: c.id, u: u.id} } AS rules
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sent, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, groups, sent, out,
   [p IN purposes | [q IN purposes | {q: q, judged:
     CASE WHEN p = 'unknown' OR q = 'unknown' THEN {verdict: 'gap', rule: null} ELSE
       // The rules that apply, with their distance; the best: nearest, then incompatible, then smallest id.
@@ -135,9 +135,9 @@ WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, sen
 // (2) The search. first: the first level, every key the senders' flows establish in (1), once.
 // st.frontier: the keys id(party) * K + k first reached at the last level; st.old and st.recent:
 // every key reached; st.out: the frontiers, level by level.
-WITH wanted, strong, purposes, matching, parties, base, K, M, steps, groups, verdicts, out,
+WITH wanted, strong, purposes, matching, parties, base, K, M, groups, verdicts, out,
      COLLECT { UNWIND sent AS keys UNWIND keys AS ks UNWIND ks AS key RETURN DISTINCT key } AS first
-WITH wanted, strong, purposes, matching, base, K, M, steps, groups, verdicts, out,
+WITH wanted, strong, purposes, matching, base, K, M, groups, verdicts, out,
      reduce(st = {frontier: first, old: first, recent: [], out: [first]}, level IN range(2, parties + 1) |
   CASE WHEN st.frontier = [] THEN st ELSE
     // [x IN [value] | …][0] names a value inside an expression.
@@ -155,7 +155,7 @@ WITH wanted, strong, purposes, matching, base, K, M, steps, groups, verdicts, ou
         THEN {frontier: next, old: st.old + st.recent + next, recent: [], out: st.out + [next]}
         ELSE {frontier: next, old: st.old, recent: st.recent + next, out: st.out + [next]} END][0]
   END) AS st
-WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts, st.old + st.recent AS seen,
+WITH wanted, strong, purposes, matching, K, M, groups, verdicts, st.old + st.recent AS seen,
      // (party, purpose, level) of every state, as (id(party) * K + k) * M + level.
      COLLECT { UNWIND range(0, size(st.out) - 1) AS d UNWIND st.out[d] AS key RETURN key * M + d + 1 } AS levelled,
      size(st.out) AS levels
@@ -163,7 +163,7 @@ WITH wanted, strong, purposes, matching, K, M, steps, groups, verdicts, st.old +
 // k reached a. Summed per (purposes reaching the sender, use, own origins not among them), then per
 // (k, use). (A CALL, not a COLLECT: Neo4j 5.26 charges every group of an aggregation inside a COLLECT
 // with the size of the lists the COLLECT reads afterwards.)
-CALL (groups, seen, purposes, K, steps, verdicts) {
+CALL (groups, seen, K, verdicts) {
   UNWIND groups AS gr
   WITH [k IN range(0, K - 1) WHERE id(gr.a) * K + k IN seen] AS reached, gr.items AS items
   UNWIND items AS it
