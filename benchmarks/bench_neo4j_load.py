@@ -199,13 +199,9 @@ def main() -> None:
 
 
 def empty(drv: neo4j.Driver) -> int:
-    """Remove the loaded map (untimed), in committed batches: its relationships, then its nodes; the nodes removed."""
-    for what in (f"MATCH (:`{MAP_LABEL}`)-[r]->() WITH r LIMIT $n DELETE r",
-                 f"MATCH (m:`{MAP_LABEL}`) WITH m LIMIT $n DETACH DELETE m"):
-        removed = 0
-        while n := drv.execute_query(what + " RETURN count(*) AS n", n=loader.BATCH).records[0]["n"]:
-            removed += n
-    return removed
+    """Remove the loaded map (untimed), as the loader removes a map it replaces; the nodes removed."""
+    with drv.session(database="neo4j") as session:
+        return loader.delete_marked(session, MAP_LABEL, loader.BATCH)
 
 
 def timed_load(drv: neo4j.Driver, rows: Any, writers: int) -> dict[str, Any]:

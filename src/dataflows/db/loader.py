@@ -140,9 +140,12 @@ def _staged(node_labels: tuple[Label, ...]) -> str:
     return f":`{STAGING}`:`{STAGING}_{'_'.join(lbl.value for lbl in node_labels)}`"
 
 
-def _delete_marked(session: neo4j.Session, marker: str, batch: int,
-                   removed: Callable[[int], None] | None = None) -> int:
+def delete_marked(session: neo4j.Session, marker: str, batch: int,
+                  removed: Callable[[int], None] | None = None) -> int:
     """Delete every node with the marker label (and its relationships), in committed batches.
+
+    The marker is one of the loader's own labels (:data:`STAGING`, :data:`RETIRED`, or the live map's
+    ``MAP_LABEL``, which the load benchmark removes to start from an empty database).
 
     *removed* is told how many relationships, then nodes, each batch removed. Returns the nodes removed.
     """
@@ -324,8 +327,8 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
             driver.session(database=database) as session:
         ensure_schema(session)
         # What an interrupted load left behind: never visible, removed first.
-        _delete_marked(session, STAGING, batch)
-        _delete_marked(session, RETIRED, batch)
+        delete_marked(session, STAGING, batch)
+        delete_marked(session, RETIRED, batch)
         element = stage_nodes(driver, database, rows, step, batch, writers)
         # The checksum is needed only once everything is staged, so Python computes it while the server writes
         # the relationships. Not earlier: it would hold the interpreter lock while the node batches' element ids
@@ -350,7 +353,7 @@ def load(driver: neo4j.Driver, database: str, rows: Rows, *, version: str,
                 progress(REMOVING, min(removed, previous), previous)
 
         report(0)
-        deleted = _delete_marked(session, RETIRED, batch, report)
+        deleted = delete_marked(session, RETIRED, batch, report)
     return LoadResult(counts=rows.counts(), checksum=checksum, deleted=deleted)
 
 
