@@ -6,20 +6,23 @@ Usage::
 
 For each size a map from :func:`dataflows.synth.generate` (seed 0) is loaded
 with :mod:`dataflows.db.loader` into a fresh Neo4j started for the run (see
-``neo4j_server.py``; a 12 GB heap and a 4 GB page cache by default), then each
-question of :class:`dataflows.db.analyses.Neo4jAnalyses` is asked once and
-timed, wall clock, including the transfer of the answer and its reshaping in
-Python. After each load every question's query is planned first (``EXPLAIN``,
-forcing a new plan, as Neo4j would on first use since the map's statistics
-changed); those seconds are recorded apart (``plan_seconds``), so the times are
-of running. Each question has a time limit (``--timeout``); past it
-the server stops the query and the result says so.
+``neo4j_server.py``; a 12 GB heap and a 4 GB page cache by default). After each
+load every question's query is planned first (``EXPLAIN``, forcing a new plan,
+as Neo4j would on first use since the map's statistics changed); those seconds
+are recorded apart (``plan_seconds``), so the times are of running. Then each
+question of :class:`dataflows.db.analyses.Neo4jAnalyses` is asked ``--repeat``
+times (3 by default) and timed, wall clock, including the transfer of the
+answer and its reshaping in Python. Its figure (``seconds``) is the median, and
+every run is kept (``runs``): on this 2-core machine runs of the same query on
+the same map differ by up to about a second. Each question has a time limit
+(``--timeout``); past it the server stops the query and the result says so.
 
-Each question's query is then run once more inside Neo4j only
-(``neo4j_seconds``): wrapped as ``CALL () { query } RETURN count([every
-column])``, so the server produces every row and every value but sends one
-number. It is planned first, and the planning is not timed. (Discarding the
-rows instead does not measure this: Neo4j then skips producing them.) The gap
+Each question's query is then run as many times inside Neo4j only
+(``neo4j_seconds``, the median; ``neo4j_runs``): wrapped as
+``CALL () { query } RETURN count([every column])``, so the server produces
+every row and every value but sends one number. It is planned first, and the
+planning is not timed. (Discarding the rows instead does not measure this:
+Neo4j then skips producing them.) The gap
 between the two times is the answer's journey: streaming the rows to Python
 (the driver reads each row as its own message), reshaping them, and the report.
 
@@ -44,6 +47,7 @@ import gc
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -242,12 +246,24 @@ def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str
     db = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher", timeout=args.timeout)
     res["analyses"] = []
     for name, ask, ask_embedded in questions(args.limit):
-        secs, report, status = timed(lambda ask=ask: ask(db))
+        runs: list[float] = []
+        report: Report | None = None
+        for _ in range(args.repeat):
+            report = None  # the answer before is freed first: at 1M flows it takes gigabytes
+            secs, report, status = timed(lambda ask=ask: ask(db))
+            runs.append(round(secs, 2))
+            if status != "ok":
+                break
+        secs = statistics.median(runs)
         row: dict[str, Any] = {"analysis": name, "seconds": round(secs, 2), "status": status,
-                               "under_target": status == "ok" and secs < TARGET_S, "plan_seconds": plans[name]}
+                               "under_target": status == "ok" and secs < TARGET_S, "plan_seconds": plans[name],
+                               "runs": runs}
         if report is not None:
             row["answer"] = size_of(report)
-        row["neo4j_seconds"] = in_neo4j(drv, ask, args.timeout)
+        in_server = [in_neo4j(drv, ask, args.timeout) for _ in range(args.repeat if status == "ok" else 1)]
+        numbers = [x for x in in_server if isinstance(x, float)]
+        row["neo4j_seconds"] = round(statistics.median(numbers), 2) if len(numbers) == len(in_server) else in_server[-1]
+        row["neo4j_runs"] = in_server
         if compare:
             esecs, ereport, _ = timed(lambda ask_embedded=ask_embedded: ask_embedded(g))
             row["embedded_seconds"] = round(esecs, 2)
@@ -256,7 +272,9 @@ def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str
         res["analyses"].append(row)
         extra = (f"  embedded {row['embedded_seconds']:.2f} s, same {row.get('same_json_as_embedded')}"
                  if compare else "")
-        print(f"    {name:<62} {secs:8.2f} s (in Neo4j {row['neo4j_seconds']} s; planned in {plans[name]:.2f} s)  "
+        spread = f" ({min(runs):.2f}-{max(runs):.2f})" if len(runs) > 1 else ""
+        print(f"    {name:<62} {secs:8.2f} s{spread} (in Neo4j {row['neo4j_seconds']} s; "
+              f"planned in {plans[name]:.2f} s)  "
               f"{status if status != 'ok' else row.get('answer')}{extra}", flush=True)
     res["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return res
@@ -270,14 +288,18 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds each question may take")
     ap.add_argument("--limit", type=int, default=1000,
                     help="records of each kind detailed by creep-drift and missing-firewalls")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="times each question is asked; its figure is the median (every run is recorded)")
     ap.add_argument("--compare-up-to", type=int, default=100000, help="largest size also run on the embedded engine")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "cypher_analyses.json"))
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error(f"--repeat must be 1 or more, not {args.repeat}")
     sizes = [int(x) for x in args.sizes.split(",")]
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "neo4j": {"heap": args.heap, "pagecache": args.pagecache, "timeout_s": args.timeout},
-        "target_s": TARGET_S, "limit": args.limit, "results": [],
+        "target_s": TARGET_S, "limit": args.limit, "repeat": args.repeat, "results": [],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
