@@ -25,7 +25,7 @@
 //     'dataflows load' creates; the query names it so the order comes from it) until enough are found, each
 //     witness walked back from its sender level by level, choosing the flow from a party one level
 //     nearer the origin with the smallest (party id, flow id) - the breadth-first search's own
-//     tie-break.
+//     tie-break; each sender's inbound flows are read once for all the records it sends.
 // O(L·(V + E)) for L levels in the worst case: the purposes ride together, rather than one search
 // and one row per (purpose, flow) pair for each of K purposes.
 
@@ -208,16 +208,55 @@ WITH wanted, strong, purposes, matching, K, M, verdicts, seen, levelled, levels,
        WHERE judged.verdict = which
        RETURN {a: a, g: g, k: k, q: q, establishes: establishes, judged: judged} AS x
        LIMIT coalesce($limit, 4611686018427387904) }] AS found
-WITH wanted, strong, purposes, matching, K, M, levelled, levels, counted, unassessed, found
+WITH wanted, strong, purposes, matching, K, M, levelled, levels, counted, unassessed, found,
+     // The senders of the records that need a witness, and for each its qualifying inbound flows in
+     // (party id, flow id) order with their origin purposes (own), read once: records of one flow
+     // share its sender (one record per purpose), so reading, sorting and judging a sender's inbound
+     // flows again for each record cost more than the rest of the witnesses (at 1,000,000 flows, with
+     // 1,000 records of each kind from 207 flows, the whole query took about 1.2 s less this way).
+     COLLECT { UNWIND found[0] + found[1] AS x WITH x WHERE NOT x.establishes
+               RETURN DISTINCT x.a AS a } AS senders
+WITH wanted, strong, purposes, matching, K, M, levelled, levels, counted, unassessed, found,
+     [s IN senders | id(s)] AS sender_ids,
+     [s IN senders | COLLECT {
+         WITH s AS y
+         MATCH (u:Party)-[f:FLOW]->(y:Party)
+         WHERE ($as_of IS NULL OR (
+                 coalesce(f.status, '') <> 'proposed'
+                 AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+                 AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+                 AND (NOT u:System OR (
+                       coalesce(u.status, '') <> 'proposed'
+                       AND (u.start IS NULL OR u.start <= left($as_of, size(u.start)))
+                       AND (u.end IS NULL OR left($as_of, size(u.end)) <= u.end)))))
+           AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+           AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                      WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+         RETURN {u: u, f: f, n: id(u), uid: u.id, fid: f.id, own: CASE
+                   WHEN f.collected_for IS NOT NULL THEN [f.collected_for]
+                   WHEN NOT u:System THEN ['unknown']
+                   ELSE [held IN [COLLECT {
+                          MATCH (u:System)-[h:HOLDS]->(held:DataCategory)
+                          WHERE any(z IN f.categories WHERE [z, held.id] IN matching)
+                          RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
+                         CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END} AS c
+         ORDER BY c.uid, c.fid }] AS inbound
 // Each record's witness: the flow itself when it establishes the purpose; else, from its sender at
 // level d, the flow from a party at level d - 1 with the smallest (party id, flow id), and so on
 // down to level 1, reached by the flow establishing the purpose with the smallest (party id, flow id).
+// (A party's qualifying inbound flows are all from parties in force, so testing the level of the
+// sending party is the same whether or not the list also tested that it is in force.)
 WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
        which: which, g: x.g.id, p: purposes[x.k], q: x.q, verdict: x.judged.verdict, rule: x.judged.rule,
        ids: CASE WHEN x.establishes THEN [x.g.id] ELSE
+         [mine IN [inbound[head([i IN range(0, size(sender_ids) - 1) WHERE sender_ids[i] = id(x.a)])]] |
          [w IN [reduce(w = {at: x.a, path: [x.g]},
                        d IN range(head([d IN range(1, levels) WHERE (id(x.a) * K + x.k) * M + d IN levelled]), 2, -1) |
-           [best IN [reduce(best = null, c IN COLLECT {
+           [best IN [CASE WHEN w.at = x.a THEN
+               // The first in (party id, flow id) order from a party at level d - 1.
+               reduce(best = null, c IN mine | CASE WHEN best IS NOT NULL THEN best
+                                                    WHEN (c.n * K + x.k) * M + d - 1 IN levelled THEN c END)
+             ELSE reduce(best = null, c IN COLLECT {
                WITH w.at AS y
                MATCH (u:Party)-[f:FLOW]->(y:Party)
                WHERE (id(u) * K + x.k) * M + d - 1 IN levelled
@@ -230,11 +269,15 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                                             WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
                RETURN {u: u, f: f, uid: u.id, fid: f.id} AS c } |
                CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
-                    THEN c ELSE best END)] |
+                    THEN c ELSE best END) END] |
              {at: best.u, path: [best.f] + w.path}][0])] |
            // Candidates in (party id, flow id) order, tested one by one until one establishes the purpose
            // (what a system holds is looked up only for the candidates tested).
-           [seed IN [head(COLLECT {
+           [seed IN [CASE WHEN w.at = x.a THEN
+               reduce(seed = null, c IN mine | CASE WHEN seed IS NOT NULL THEN seed
+                 WHEN purposes[x.k] IN c.own
+                 THEN c END)
+             ELSE head(COLLECT {
                WITH w.at AS y
                MATCH (u:Party)-[f:FLOW]->(y:Party)
                WHERE ($as_of IS NULL OR (
@@ -258,8 +301,8 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                           WHERE any(z IN f.categories WHERE [z, held.id] IN matching)
                           RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
                          CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END
-               RETURN {f: f} AS c LIMIT 1 })] |
-             [f IN [seed.f] + w.path | f.id]][0]][0]
+               RETURN {f: f} AS c LIMIT 1 }) END] |
+             [f IN [seed.f] + w.path | f.id]][0]][0]][0]
        END}]] AS picked
 // One row per record, so that what each record looks up sees only that record.
 UNWIND CASE WHEN picked[0] + picked[1] = [] THEN [null] ELSE picked[0] + picked[1] END AS pick
