@@ -14,7 +14,8 @@ question of :class:`dataflows.db.analyses.Neo4jAnalyses` is asked ``--repeat``
 times (3 by default) and timed, wall clock, including the transfer of the
 answer and its reshaping in Python. Its figure (``seconds``) is the median, and
 every run is kept (``runs``): on this 2-core machine runs of the same query on
-the same map differ by up to about a second. Each question has a time limit
+the same map differ by more than a second at 1M flows (purpose drift: 11.0 to
+12.6 s in one run of this benchmark). Each question has a time limit
 (``--timeout``); past it the server stops the query and the result says so.
 
 Each question's query is then run as many times inside Neo4j only

@@ -271,7 +271,8 @@ WITH counted, unassessed, [which IN [0, 1] | [x IN found[which] | {
                CASE WHEN best IS NULL OR c.uid < best.uid OR (c.uid = best.uid AND c.fid < best.fid)
                     THEN c ELSE best END) END] |
              {at: best.u, path: [best.f] + w.path}][0])] |
-           // Candidates in (party id, flow id) order, tested one by one until one establishes the purpose
+           // Candidates in (party id, flow id) order, tested one by one until one establishes the purpose:
+           // at the record's sender, its inbound list with origins already known; elsewhere read here
            // (what a system holds is looked up only for the candidates tested).
            [seed IN [CASE WHEN w.at = x.a THEN
                reduce(seed = null, c IN mine | CASE WHEN seed IS NOT NULL THEN seed
