@@ -288,8 +288,8 @@ def query(
 
     On a large map, --limit 100 shows the first 100 rows and says whether there were more.
 
-    Exit codes: 0 answered; 1 Neo4j unreachable, refused, failed or out of time; 2 bad query name, parameter or
-    setting.
+    Exit codes: 0 answered; 1 Neo4j unreachable, refused, failed, out of time or out of memory; 2 bad query name,
+    parameter or setting.
     """
     with handled(Format.json if fmt == QueryFormat.json else Format.text):
         q = queries.get(name, queries_dir)

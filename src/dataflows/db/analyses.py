@@ -46,7 +46,7 @@ from .. import schema as s
 from ..analyses import creep, firewalls
 from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name
 from ..gcpause import paused_gc, without_gc
-from .connect import retrying
+from .connect import retrying, run_query
 from .queries import Query, catalogue
 
 Direction = Literal["down", "up"]
@@ -110,6 +110,12 @@ def _path(flows: list[str], hops: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"length": len(flows), "flows": list(flows), "hops": [hops[f] for f in flows]}
 
 
+def _dicts(result: neo4j.Result) -> list[dict[str, Any]]:
+    """Every row of *result* as a dict by column."""
+    keys = result.keys()
+    return [dict(zip(keys, r, strict=True)) for r in result]
+
+
 class Neo4jAnalyses:
     """Ask the analyses' questions of a map loaded into Neo4j (``dataflows load``).
 
@@ -159,10 +165,8 @@ class Neo4jAnalyses:
         def work() -> list[dict[str, Any]]:
             # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
             with paused_gc():
-                records, _, keys = self.driver.execute_query(
-                    neo4j.Query(query.text, timeout=self.timeout), values,
-                    database_=self.database, routing_=neo4j.RoutingControl.READ)
-                return [dict(zip(keys, r, strict=True)) for r in records]
+                return run_query(self.driver, query.text, values, _dicts, database=self.database,
+                                 timeout=self.timeout)
 
         return retrying(work)
 

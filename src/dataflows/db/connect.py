@@ -54,6 +54,21 @@ class QueryTimedOut(Neo4jError):
     """The server stopped a query that ran past its time limit."""
 
 
+class QueryOutOfMemory(Neo4jError):
+    """The server stopped a query that needed more memory than it allows one (or all) transactions."""
+
+
+# Neo4j's codes for a query past db.memory.transaction.max (TransactionMemoryLimit) or past the
+# memory of all transactions together, db.memory.transaction.total.max (MemoryPoolOutOfMemoryError).
+# Both are transient errors, which the driver would retry; the same query would only fail again.
+MEMORY_CODES = frozenset({"TransactionMemoryLimit", "MemoryPoolOutOfMemoryError"})
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether *exc* is Neo4j stopping a query that passed a memory limit."""
+    return isinstance(exc, nx_exc.Neo4jError) and (exc.code or "").rsplit(".", 1)[-1] in MEMORY_CODES
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where and as whom to connect."""
@@ -137,6 +152,11 @@ def explain(exc: BaseException, settings: Settings) -> Neo4jError:
         if "DatabaseNotFound" in code:
             return Neo4jError(f"database {settings.database!r} does not exist on {settings.uri}"
                               " — check NEO4J_DATABASE")
+        if out_of_memory(exc):
+            return QueryOutOfMemory(
+                f"Neo4j at {where} stopped the query: it needed more memory than the server allows"
+                f" ({exc.message or code}) — ask for fewer records (--limit N; a stored query's own limit:"
+                " -p limit=N) or raise the server's db.memory.transaction.max or db.memory.transaction.total.max")
         if "TransactionTimedOut" in code:
             return QueryTimedOut(f"Neo4j at {where} stopped the query: it ran past its time limit"
                                  " (the timeout asked for, or the server's db.transaction.timeout)")
@@ -158,7 +178,7 @@ def retrying(work: Callable[[], T], *, attempts: int = 3, delay: float = 1.0,
         try:
             return work()
         except TRANSIENT as exc:
-            if isinstance(exc, nx_exc.TransientError) and not exc.is_retryable():
+            if isinstance(exc, nx_exc.TransientError) and (not exc.is_retryable() or out_of_memory(exc)):
                 raise
             if attempt == attempts:
                 raise
@@ -166,6 +186,39 @@ def retrying(work: Callable[[], T], *, attempts: int = 3, delay: float = 1.0,
                 on_retry(attempt, exc)
             time.sleep(delay * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Final(Exception):
+    """Carries a driver error out of a transaction function, past the driver's retries."""
+
+    def __init__(self, error: nx_exc.Neo4jError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def run_query(drv: neo4j.Driver, text: str, params: dict[str, object], transform: Callable[[neo4j.Result], T], *,
+              database: str, write: bool = False, timeout: float | None = None) -> T:
+    """Run *text* in a managed transaction (reads go to readers on a cluster) and return *transform* of its result.
+
+    As ``Driver.execute_query``, with the same bookmarks: transient errors are
+    retried by the driver, except a query out of memory, which would only fail
+    again (and take the server's memory each time), so it is raised at once.
+    *timeout*: seconds before the server stops the query (default: its own limit).
+    """
+    def work(tx: neo4j.ManagedTransaction) -> T:
+        try:
+            return transform(tx.run(text, params))
+        except nx_exc.Neo4jError as exc:
+            if out_of_memory(exc):
+                raise _Final(exc) from None
+            raise
+
+    unit = neo4j.unit_of_work(timeout=timeout)(work)
+    with drv.session(database=database, bookmark_manager=drv.execute_query_bookmark_manager) as session:
+        try:
+            return session.execute_write(unit) if write else session.execute_read(unit)
+        except _Final as final:
+            raise final.error from None
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import neo4j
 
 from ..errors import SettingsError, UnknownName
+from .connect import run_query
 
 TYPES = ("string", "int", "float", "bool", "date", "list")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*) \((?P<type>\w+)(?:, (?P<req>required|default (?P<default>.+?)))?\)"
@@ -209,10 +210,7 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
         records = result.fetch(limit + 1)
         return Answer(keys, records[:limit], len(records) > limit)
 
-    routing = neo4j.RoutingControl.READ if query.mode == "read" else neo4j.RoutingControl.WRITE
-    answer: Answer = drv.execute_query(neo4j.Query(query.text, timeout=timeout), params, database_=database,
-                                       routing_=routing, result_transformer_=first)
-    return answer
+    return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout)
 
 
 def catalogue_markdown(folder: Path | None = None) -> str:
