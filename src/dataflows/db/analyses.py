@@ -166,7 +166,7 @@ class Neo4jAnalyses:
             # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
             with paused_gc():
                 return run_query(self.driver, query.text, values, _dicts, database=self.database,
-                                 timeout=self.timeout)
+                                 timeout=self.timeout, every_row=True)
 
         return retrying(work)
 

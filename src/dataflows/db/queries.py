@@ -210,7 +210,8 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
         records = result.fetch(limit + 1)
         return Answer(keys, records[:limit], len(records) > limit)
 
-    return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout)
+    return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout,
+                     every_row=limit is None)
 
 
 def catalogue_markdown(folder: Path | None = None) -> str:
