@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,15 +90,21 @@ class Server:
         return neo4j.GraphDatabase.driver(self.uri, auth=("neo4j", self.password))
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    assert SCRIPT.is_file(), f"{SCRIPT} missing"
-    server = Server(tmp_path_factory.mktemp("neo4j-home"), _free_port(), secrets.token_urlsafe(18))
+@contextmanager
+def running(server: Server) -> Iterator[Server]:
+    """*server* started for the ``with`` block, and stopped after it."""
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    assert SCRIPT.is_file(), f"{SCRIPT} missing"
+    with running(Server(tmp_path_factory.mktemp("neo4j-home"), _free_port(), secrets.token_urlsafe(18))) as server:
+        yield server
 
 
 @pytest.fixture

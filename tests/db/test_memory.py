@@ -21,7 +21,7 @@ from dataflows.db import queries
 from dataflows.db.analyses import Neo4jAnalyses
 from dataflows.db.connect import explain, out_of_memory, retrying
 
-from .conftest import Server, _free_port
+from .conftest import Server, _free_port, running
 from .test_cli_db import run
 
 BIG = ("// name: big\n// title: Big\n// description: One number from a list of $n numbers.\n"
@@ -34,12 +34,9 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server that allows each transaction 16 MB."""
     conf = tmp_path_factory.mktemp("neo4j-small-conf") / "small.conf"
     conf.write_text("db.memory.transaction.max=16m\n", encoding="utf-8")
-    server = Server(tmp_path_factory.mktemp("neo4j-small-home"), _free_port(), secrets.token_urlsafe(18), conf)
-    server.start()
-    try:
+    with running(Server(tmp_path_factory.mktemp("neo4j-small-home"), _free_port(), secrets.token_urlsafe(18),
+                        conf)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
