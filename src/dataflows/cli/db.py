@@ -304,8 +304,8 @@ def query(
         conn = Settings.from_env(uri=uri, user=user, database=database)
         try:
             with driver(conn) as drv:
-                answer = retrying(lambda: queries.execute(drv, q, params, database=conn.database, limit=limit,
-                                                          timeout=timeout))
+                # A managed transaction: the driver retries a transient error (not a query out of memory).
+                answer = queries.execute(drv, q, params, database=conn.database, limit=limit, timeout=timeout)
         except QueryTimedOut as exc:
             hint = "" if limit is not None else "; --limit N reads only the first N rows"
             raise QueryTimedOut(f"{exc}{hint}") from None

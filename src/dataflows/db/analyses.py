@@ -46,7 +46,7 @@ from .. import schema as s
 from ..analyses import creep, firewalls
 from ..analyses.index import CONFIDENCE_RANK, NO_FILTER, FlowFilter, check_name
 from ..gcpause import paused_gc, without_gc
-from .connect import retrying, run_query
+from .connect import run_query
 from .queries import Query, catalogue
 
 Direction = Literal["down", "up"]
@@ -162,13 +162,11 @@ class Neo4jAnalyses:
         """Run stored query *name* with *params* (the rest take their declared defaults); rows as dicts."""
         query, values = self.bound(name, **params)
 
-        def work() -> list[dict[str, Any]]:
-            # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
-            with paused_gc():
-                return run_query(self.driver, query.text, values, _dicts, database=self.database,
-                                 timeout=self.timeout, every_row=True)
-
-        return retrying(work)
+        # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
+        # run_query's managed transaction retries a transient error itself (not a query out of memory).
+        with paused_gc():
+            return run_query(self.driver, query.text, values, _dicts, database=self.database,
+                             timeout=self.timeout, every_row=True)
 
     def _check(self, kind: str, name: str, what: str) -> str:
         """*name* if Neo4j knows it as a *kind*, else :class:`UnknownName` with the closest names."""
