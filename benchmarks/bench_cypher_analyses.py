@@ -52,6 +52,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +252,7 @@ def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str
         report: Report | None = None
         for _ in range(args.repeat):
             report = None  # the answer before is freed first: at 1M flows it takes gigabytes
-            secs, report, status = timed(lambda ask=ask: ask(db))
+            secs, report, status = timed(partial(ask, db))
             runs.append(round(secs, 2))
             if status != "ok":
                 break
@@ -266,7 +267,7 @@ def one_size(drv: neo4j.Driver, size: int, args: argparse.Namespace) -> dict[str
         row["neo4j_seconds"] = round(statistics.median(numbers), 2) if len(numbers) == len(in_server) else in_server[-1]
         row["neo4j_runs"] = in_server
         if compare:
-            esecs, ereport, _ = timed(lambda ask_embedded=ask_embedded: ask_embedded(g))
+            esecs, ereport, _ = timed(partial(ask_embedded, g))
             row["embedded_seconds"] = round(esecs, 2)
             if report is not None and ereport is not None:
                 row["same_json_as_embedded"] = to_json(report) == to_json(ereport)

@@ -25,6 +25,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,8 @@ def main() -> None:
         }
         del g
         for name, report in reports.items():
-            base_s, base_text = best_of(lambda report=report: python_json(report.data), args.repeat)
-            new_s, new_text = best_of(lambda report=report: dumps(report.data), args.repeat)
+            base_s, base_text = best_of(partial(python_json, report.data), args.repeat)
+            new_s, new_text = best_of(partial(dumps, report.data), args.repeat)
             row = {"flows": size, "report": name, "megabytes": round(len(new_text.encode()) / 1e6, 1),
                    "python_json_s": round(base_s, 2), "jsontext_s": round(new_s, 2),
                    "speed_up": round(base_s / max(new_s, 1e-6), 1), "same_text": base_text == new_text}

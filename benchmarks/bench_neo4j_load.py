@@ -58,6 +58,13 @@ from dataflows.db.vocab import MAP_LABEL  # noqa: E402
 LOOKUPS = ("party", "flows-by-category", "source-supports", "flow-sources", "known-names")
 
 
+def _merge_flow(tx: neo4j.ManagedTransaction, u: str, v: str, fid: str, props: dict[str, Any]) -> None:
+    """The naive loader's one transaction: MERGE the sender, the recipient and the flow."""
+    tx.run("MERGE (s:NaiveParty {id: $u}) MERGE (t:NaiveParty {id: $v}) "
+           "MERGE (s)-[f:NAIVE_FLOW {id: $id}]->(t) SET f += $props",
+           u=u, v=v, id=fid, props=props).consume()
+
+
 def naive_load(drv: neo4j.Driver, g: Any) -> int:
     """One transaction per flow: MERGE the sender, the recipient and the flow."""
     drv.execute_query("MATCH (n:NaiveParty) DETACH DELETE n")
@@ -69,10 +76,7 @@ def naive_load(drv: neo4j.Driver, g: Any) -> int:
                 continue
             props = {"purpose": a.get("purpose"), "mechanism": a.get("mechanism"), "status": a.get("status"),
                      "categories": list(a.get("categories") or []), "firewall": a["firewall"]["status"]}
-            session.execute_write(lambda tx, u=u, v=v, a=a, props=props: tx.run(
-                "MERGE (s:NaiveParty {id: $u}) MERGE (t:NaiveParty {id: $v}) "
-                "MERGE (s)-[f:NAIVE_FLOW {id: $id}]->(t) SET f += $props",
-                u=u, v=v, id=a["id"], props=props).consume())
+            session.execute_write(_merge_flow, u, v, a["id"], props)
             n += 1
     drv.execute_query("MATCH (n:NaiveParty) DETACH DELETE n")
     return n
@@ -156,7 +160,7 @@ def main() -> None:
             except Exception as exc:  # a query whose parameters the benchmark cannot fill
                 results["queries"][name] = {"skipped": str(exc)}
                 continue
-            row: dict[str, Any] = {}
+            timing: dict[str, Any] = {}
             # The whole answer, then its first rows as 'dataflows query --limit' reads them.
             for key, limit in (("", None), ("first_1000_", 1000)):
                 t0 = time.perf_counter()
@@ -164,12 +168,12 @@ def main() -> None:
                     answer = queries.execute(drv, q, bound, database="neo4j", limit=limit,
                                              timeout=args.query_timeout)
                 except neo4j.exceptions.Neo4jError as exc:
-                    row.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}failed": exc.code})
+                    timing.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}failed": exc.code})
                     continue
-                row.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}rows": len(answer.records)})
+                timing.update({f"{key}seconds": round(time.perf_counter() - t0, 2), f"{key}rows": len(answer.records)})
                 if limit is not None:
-                    row["first_1000_more"] = answer.more
-            results["queries"][name] = row
+                    timing["first_1000_more"] = answer.more
+            results["queries"][name] = timing
             print(f"query {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
             save(args.out, results)
 
