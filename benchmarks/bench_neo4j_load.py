@@ -174,7 +174,7 @@ def main() -> None:
                 if limit is not None:
                     timing["first_1000_more"] = answer.more
             results["queries"][name] = timing
-            print(f"query {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
+            print(f"query {name:<24} " + "  ".join(f"{k} {v}" for k, v in timing.items()), flush=True)
             save(args.out, results)
 
         # What 'dataflows verify' waits for on the largest map: every record read back and hashed.
