@@ -99,5 +99,9 @@ CALL (flows, systems, flow_count, system_count, cites, steps) {
   WHERE flows = [] AND systems = [] AND flow_count + system_count > 0
   RETURN null AS kind, null AS id, null AS from, null AS to, null AS label, [] AS gaps
 }
+// No ORDER BY here: the flows come first, then the systems (UNION ALL keeps its branches' order),
+// each in the order of its list, which is sorted by id; the parity tests check the order against
+// the embedded engine's. Sorting the rows again made Neo4j hold every row before sending the
+// first: at a million flows (812,870 rows) the answer took 27.8-28.0 s so, and 17.0-17.7 s with
+// the rows streamed as they are made (measured, runs alternated).
 RETURN kind, id, from, to, label, gaps, flow_count, system_count
-ORDER BY kind, id

@@ -485,6 +485,24 @@ def test_flows_and_safeguards_limit_same_rows_on_both_engines(server_driver: neo
     assert got["flows"] == gaps["flows"][:limit] and got["systems"] == gaps["systems"][:limit]
 
 
+def test_long_listings_come_in_id_order(server_driver: neo4j.Driver, db: Neo4jAnalyses) -> None:
+    """The stored queries as 'dataflows query' runs them list rows by id: who-shares and safeguard-gaps have no
+    final ORDER BY (their rows stream in the order of lists sorted by id), and flows-by-category reads flows in
+    the order of the flow id index, so that Neo4j needs no sort."""
+    g = synthetic_graph()
+    ensure_loaded(server_driver, g)
+    every = [r["flow"] for r in sharing.flows(g)]
+    assert len(every) == 600
+    assert [r["flow"] for r in db.run("who-shares")] == every
+    biometric = [r["flow"] for r in sharing.flows(g, category="biometric")]
+    assert 20 < len(biometric) < len(every)
+    assert [r["flow"] for r in db.run("flows-by-category", category="biometric")] == biometric
+    gaps = safeguards.safeguards(g)
+    assert len(gaps["flows"]) > 20 and len(gaps["systems"]) > 20
+    assert [(r["kind"], r["id"]) for r in db.run("safeguard-gaps")] == \
+        [("flow", f["flow"]) for f in gaps["flows"]] + [("system", sy["system"]) for sy in gaps["systems"]]
+
+
 def test_searches_same_answer_among_other_data(server_driver: neo4j.Driver, db: Neo4jAnalyses) -> None:
     """Drift and firewalls keep each party's flows in lists indexed by its node id less the smallest
     party's: a map loaded into a database that holds other data, created before and among it, gets
