@@ -63,6 +63,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from neo4j_server import neo4j_server  # noqa: E402
+from probe import machine_probe  # noqa: E402
 
 from dataflows import synth  # noqa: E402
 from dataflows.analyses import creep, firewalls, paths, register, safeguards, sharing  # noqa: E402
@@ -302,6 +303,8 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "neo4j": {"heap": args.heap, "pagecache": args.pagecache, "timeout_s": args.timeout},
         "target_s": TARGET_S, "limit": args.limit, "repeat": args.repeat, "results": [],
+        # The machine's speed this hour (probe.py): the same fixed work, timed before and after.
+        "machine_probe_s": {"start": machine_probe()},
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -320,6 +323,10 @@ def main() -> None:
                 out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         finally:
             drv.close()
+    results["machine_probe_s"]["end"] = machine_probe()
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"machine probe (fixed work, lower is faster): {results['machine_probe_s']['start']:.3f} s at the start, "
+          f"{results['machine_probe_s']['end']:.3f} s at the end")
     print(f"wrote {out}")
 
 

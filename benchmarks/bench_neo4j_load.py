@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from neo4j_server import neo4j_server  # noqa: E402
+from probe import machine_probe  # noqa: E402
 
 from dataflows import synth  # noqa: E402
 from dataflows.db import loader, queries  # noqa: E402
@@ -104,7 +105,9 @@ def main() -> None:
     sizes = [int(x) for x in args.sizes.split(",")]
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                               "heap": args.heap, "writers": args.writers, "naive": {}, "batched": [], "queries": {}}
+                               "heap": args.heap, "writers": args.writers, "naive": {}, "batched": [], "queries": {},
+                               # The machine's speed this hour (probe.py): the same fixed work, timed before and after.
+                               "machine_probe_s": {"start": machine_probe()}}
     with neo4j_server(args.heap, "4g") as server:
         drv = neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", server.password),
                                      notifications_min_severity="OFF")
@@ -198,7 +201,10 @@ def main() -> None:
                   f"(live after {row['live_after_seconds']:.1f} s, then {removal:.1f} s removing the "
                   f"{row['replaced_nodes']:,} nodes of the map it replaced)", flush=True)
         drv.close()
+    results["machine_probe_s"]["end"] = machine_probe()
     save(args.out, results)
+    print(f"machine probe (fixed work, lower is faster): {results['machine_probe_s']['start']:.3f} s at the start, "
+          f"{results['machine_probe_s']['end']:.3f} s at the end")
     print(f"wrote {args.out}")
 
 
