@@ -40,3 +40,22 @@ def test_the_loader_names_a_batchs_keys_in_the_order_the_rows_give_them() -> Non
     keys = loader._keys(r["props"] for r in flows)
     assert keys[:4] == ["id", "categories", "purpose", "collected_for"]
     assert sorted(keys) == sorted(set().union(*(r["props"] for r in flows)))
+
+
+def test_edges_whose_keys_are_not_text_are_ordered_as_text() -> None:
+    # graph.build and synth key every edge by text; a graph built by hand may let networkx number them.
+    g = synth.generate(300, seed=4)
+    numbered = g.copy()
+    numbered.remove_edges_from([(u, v, k) for u, v, k, kind in g.edges(keys=True, data="kind") if kind == "holds"])
+    held = [(u, v, a) for u, v, a in g.edges(data=True) if a["kind"] == "holds"]
+    for u, v, a in held:
+        numbered.add_edge(u, v, **a)  # keys 0, 1, … per (u, v)
+    u, v, a = held[0]
+    for _ in range(11):  # keys up to 11 or more: as text, "10" comes before "2"
+        numbered.add_edge(u, v, **a)
+    assert held and all(type(k) is int for *_, k, kind in numbered.edges(keys=True, data="kind") if kind == "holds")
+    rows = graph_rows(numbered)
+    (holds,) = [rs for (rtype, _, _), rs in rows.rels.items() if rtype is Rel.holds]
+    assert [(r["from"], r["to"], r["props"]["key"]) for r in holds] == \
+        sorted((u, v, str(k)) for u, v, k, kind in numbered.edges(keys=True, data="kind") if kind == "holds")
+    assert len(holds) == len(held) + 11
