@@ -63,7 +63,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from neo4j_server import neo4j_server  # noqa: E402
-from probe import machine_probe  # noqa: E402
+from probe import machine_probe, probe_line  # noqa: E402
 
 from dataflows import synth  # noqa: E402
 from dataflows.analyses import creep, firewalls, paths, register, safeguards, sharing  # noqa: E402
@@ -325,8 +325,7 @@ def main() -> None:
             drv.close()
     results["machine_probe_s"]["end"] = machine_probe()
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"machine probe (fixed work, lower is faster): {results['machine_probe_s']['start']:.3f} s at the start, "
-          f"{results['machine_probe_s']['end']:.3f} s at the end")
+    print(probe_line(results["machine_probe_s"]))
     print(f"wrote {out}")
 
 

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from neo4j_server import neo4j_server  # noqa: E402
-from probe import machine_probe  # noqa: E402
+from probe import machine_probe, probe_line  # noqa: E402
 
 from dataflows import synth  # noqa: E402
 from dataflows.db import loader, queries  # noqa: E402
@@ -203,8 +203,7 @@ def main() -> None:
         drv.close()
     results["machine_probe_s"]["end"] = machine_probe()
     save(args.out, results)
-    print(f"machine probe (fixed work, lower is faster): {results['machine_probe_s']['start']:.3f} s at the start, "
-          f"{results['machine_probe_s']['end']:.3f} s at the end")
+    print(probe_line(results["machine_probe_s"]))
     print(f"wrote {args.out}")
 
 

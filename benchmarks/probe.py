@@ -34,5 +34,11 @@ def machine_probe(repeat: int = 5) -> float:
     return round(statistics.median(runs), 3)
 
 
+def probe_line(probe: dict[str, float]) -> str:
+    """The line a benchmark prints of its ``machine_probe_s``."""
+    return (f"machine probe (fixed work, lower is faster): {probe['start']:.3f} s at the start, "
+            f"{probe['end']:.3f} s at the end")
+
+
 if __name__ == "__main__":
     print(f"machine probe: {machine_probe():.3f} s")

@@ -52,9 +52,16 @@ class Rows:
         """Queue a node."""
         self.nodes.setdefault(labels, []).append(_clean(props))
 
-    def add_rel(self, rel: Rel, start: Label, end: Label, a: str, b: str, props: dict[str, Any]) -> None:
-        """Queue a relationship between two nodes found by id."""
-        self.rels.setdefault((rel, start, end), []).append({"from": a, "to": b, "props": _clean(props)})
+    def add_rel(self, rel: Rel, start: Label, end: Label, a: str, b: str, props: dict[str, Any], *,
+                fresh: bool = False) -> None:
+        """Queue a relationship between two nodes found by id.
+
+        *fresh*: every list in *props* was made for this row and holds no None, so only None values are
+        dropped and the lists are not looked into (a flow's: at a million flows, part of what made building
+        the rows take 14.5-15.1 s instead of 16.8-20.4 s, measured).
+        """
+        clean = {k: v for k, v in props.items() if v is not None} if fresh else _clean(props)
+        self.rels.setdefault((rel, start, end), []).append({"from": a, "to": b, "props": clean})
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per primary label and relationships per type."""
@@ -219,10 +226,6 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                 props[f"safeguard_{name}_note"] = f.get("note")
                 claims.append((f"safeguards.{name}", f.get("citations", [])))
             cites.on_rel(props, claims)
-            # What _clean does, less its look into lists: a flow's lists are new here and hold no None.
-            rows.rels.setdefault((rel, start, end), []).append(
-                {"from": u, "to": v, "props": {k: x for k, x in props.items() if x is not None}})
-            continue
         else:
             for name in ("role", "purpose", "via", "how"):
                 if a.get(name) is not None:
@@ -233,7 +236,8 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
                 period = a.get("period") or {}
                 props.update(start=period.get("start"), end=period.get("end"))
             cites.on_rel(props, [("record", a.get("citations", []))])
-        rows.add_rel(rel, start, end, u, v, props)
+        # A flow's lists are all new here (sorted categories, on_rel's citation lists) and hold no None.
+        rows.add_rel(rel, start, end, u, v, props, fresh=kind == "flow")
 
     for fg in g.graph.get("figures", []):
         period = fg.get("period") or {}
