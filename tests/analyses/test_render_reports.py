@@ -10,8 +10,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from dataflows.analyses import render, reports, sharing
-from dataflows.analyses.render import Report, Table
+from dataflows.analyses import render, reports, safeguards, sharing
+from dataflows.analyses.render import LazyRows, Report, Table
 
 
 def sample() -> Report:
@@ -52,6 +52,40 @@ def test_text_keeps_the_maps_text_as_written() -> None:
     text = render.render(report, "text", width=200)
     for part in ("Title", "Summary", "Table", "cell"):
         assert f"{part} {odd}" in text, text
+
+
+def test_lazy_rows_are_made_once_when_first_read() -> None:
+    records = [{"a": 1}, {"a": 2}, {"a": 3}]
+    calls: list[object] = []
+
+    def make(r: dict[str, int]) -> dict[str, object]:
+        calls.append(r)
+        return {"a": r["a"] * 10}
+
+    rows = LazyRows(records, make)
+    assert len(rows) == 3 and not calls and not rows.made
+    assert rows[1] == {"a": 20} and rows.made
+    assert [r["a"] for r in rows] == [10, 20, 30] and rows[-2:] == [{"a": 20}, {"a": 30}]
+    assert calls == records  # each record made into a row once, in order
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "text"])
+def test_lazy_rows_render_as_a_list_does(fmt: str) -> None:
+    eager = sample()
+    lazy = sample()
+    lazy.tables[0].rows = LazyRows(list(eager.tables[0].rows), dict)
+    assert render.render(lazy, fmt) == render.render(eager, fmt)
+
+
+def test_listings_make_their_table_only_for_table_formats(land: nx.MultiDiGraph) -> None:
+    """JSON (and the Python API) never read a listing's table view, so it is not made for them."""
+    for rep in (sharing.report(sharing.flows(land)), safeguards.report(safeguards.safeguards(land))):
+        assert all(isinstance(t.rows, LazyRows) and len(t.rows) for t in rep.tables), rep.name
+        render.render(rep, "json")
+        assert not any(t.rows.made for t in rep.tables if isinstance(t.rows, LazyRows)), rep.name
+        text = render.render(rep, "csv")
+        assert all(t.rows.made for t in rep.tables if isinstance(t.rows, LazyRows)), rep.name
+        assert text.count("\n") > len(rep.tables[0].rows)
 
 
 def test_unknown_format() -> None:

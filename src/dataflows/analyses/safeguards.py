@@ -28,7 +28,7 @@ import networkx as nx
 from ..gcpause import without_gc
 from ..graph import as_of
 from .index import sources_of
-from .render import Report, Table, source_refs
+from .render import LazyRows, Report, Table, source_refs
 
 FLOW_SAFEGUARDS = ("sharing_agreement",)
 SYSTEM_SAFEGUARDS = ("dpia", "eia", "operating_procedure", "independent_review")
@@ -99,15 +99,15 @@ def report(result: dict[str, Any], *, limit: int | None = None) -> Report:
     flows_t = Table("flows", "Flows without a known sharing agreement or legal basis",
                     [("flow", "flow"), ("from", "from"), ("to", "to"), ("gaps", "gaps (what the sources say)"),
                      ("sources", "sources")],
-                    [{"flow": r["flow"], "from": r["from"], "to": r["to"], "gaps": [_says(x) for x in r["gaps"]],
-                      "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}
-                     for r in flows])
+                    LazyRows(flows, lambda r: {
+                        "flow": r["flow"], "from": r["from"], "to": r["to"], "gaps": [_says(x) for x in r["gaps"]],
+                        "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}))
     systems_t = Table("systems", "Systems without a known DPIA, EIA, operating procedure or independent review",
                       [("system", "system"), ("label", "name"), ("gaps", "gaps (what the sources say)"),
                        ("sources", "sources")],
-                      [{"system": r["system"], "label": r["label"], "gaps": [_says(x) for x in r["gaps"]],
-                        "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}
-                       for r in systems])
+                      LazyRows(systems, lambda r: {
+                          "system": r["system"], "label": r["label"], "gaps": [_says(x) for x in r["gaps"]],
+                          "sources": source_refs([s for x in r["gaps"] for s in x["sources"]])}))
     summary = [f"{counts['flows']} flows and {counts['systems']} systems with safeguard gaps.",
                "'unknown' means the sources do not say: no published safeguard is itself a finding."]
     data: dict[str, Any] = {"flows": flows, "systems": systems, "counts": dict(counts)}

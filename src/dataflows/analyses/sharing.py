@@ -55,7 +55,7 @@ from .index import (
     party_sectors,
     sources_of,
 )
-from .render import Report, Table, source_refs
+from .render import LazyRows, Report, Table, source_refs
 
 
 def _all_citations(a: dict[str, Any]) -> list[dict[str, Any]]:
@@ -214,17 +214,7 @@ def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None, *,
          ("purpose", "purpose"), ("legal_basis", "legal basis"), ("mechanism", "mechanism"),
          ("firewall", "firewall"), ("safeguards", "safeguards"), ("status", "status"),
          ("period", "period"), ("jurisdiction", "jurisdiction"), ("sources", "sources")],
-        [{
-            "flow": r["flow"], "from": r["from"], "to": r["to"], "categories": r["categories"],
-            "purpose": r["purpose"],
-            "legal_basis": r["legal_basis"]["status"] + (f": {r['legal_basis']['text']}"
-                                                         if r["legal_basis"]["text"] else ""),
-            "mechanism": r["mechanism"], "firewall": r["firewall"],
-            "safeguards": [f"{k}: {v}" for k, v in r["safeguards"].items()],
-            "status": r["status"],
-            "period": f"{r['period']['start'] or '?'} – {r['period']['end'] or '?'}",
-            "jurisdiction": r["jurisdiction"], "sources": source_refs(r["sources"]),
-        } for r in listed],
+        LazyRows(listed, _table_row),
     )
     summary = [_filters_line(filters), f"{total} flows."]
     data: dict[str, Any] = {"filters": filters, "count": total, "flows": listed}
@@ -232,6 +222,21 @@ def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None, *,
         data["limit"] = limit
         summary.append(f"Listed: the first {len(listed)}, by flow id (--limit {limit}); the count above is complete.")
     return Report("flows", "Flows: who shares what with whom", summary, [table], data)
+
+
+def _table_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A flow as a row of the flows table."""
+    return {
+        "flow": r["flow"], "from": r["from"], "to": r["to"], "categories": r["categories"],
+        "purpose": r["purpose"],
+        "legal_basis": r["legal_basis"]["status"] + (f": {r['legal_basis']['text']}"
+                                                     if r["legal_basis"]["text"] else ""),
+        "mechanism": r["mechanism"], "firewall": r["firewall"],
+        "safeguards": [f"{k}: {v}" for k, v in r["safeguards"].items()],
+        "status": r["status"],
+        "period": f"{r['period']['start'] or '?'} – {r['period']['end'] or '?'}",
+        "jurisdiction": r["jurisdiction"], "sources": source_refs(r["sources"]),
+    }
 
 
 @without_gc
