@@ -40,7 +40,7 @@ import networkx as nx
 
 from ..gcpause import paused_gc
 from .index import NO_FILTER, FlowFilter, FlowIndex, check_party, flow_index
-from .render import Report, Table, hop_sources, route_text
+from .render import LazyRows, Report, Table, hop_sources, route_text
 
 Direction = Literal["down", "up"]
 
@@ -228,10 +228,9 @@ def paths_report(source: str, target: str, paths: list[dict[str, Any]], *, flt: 
 def reach_report(party: str, direction: Direction, reached: list[dict[str, Any]], *,
                  flt: FlowFilter = NO_FILTER, day: dt.date | None = None) -> Report:
     """Report of what *party* reaches (down) or is reached from (up)."""
-    with paused_gc():
-        rows = [{"party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
-                 "route": route_text(r["path"]["hops"]), "sources": hop_sources(r["path"]["hops"])}
-                for r in reached]
+    rows = LazyRows(reached, lambda r: {
+        "party": r["party"], "label": r["label"], "kind": r["kind"], "distance": r["distance"],
+        "route": route_text(r["path"]["hops"]), "sources": hop_sources(r["path"]["hops"])})
     what = "downstream of" if direction == "down" else "upstream of"
     table = Table("reach", f"Parties {what} {party}",
                   [("party", "party"), ("label", "name"), ("kind", "kind"), ("distance", "hops"),

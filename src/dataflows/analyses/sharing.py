@@ -247,7 +247,7 @@ def matrix_report(cells: list[dict[str, Any]], filters: dict[str, Any] | None = 
         "matrix", "Sender × recipient",
         [("from", "sender"), ("to", "recipient"), ("flows", "flows"), ("categories", "data categories"),
          ("flow_ids", "flow ids")],
-        [dict(c) for c in cells],
+        LazyRows(cells, dict),
     )
     return Report("matrix", "Matrix: flows between each pair of parties",
                   [_filters_line(filters), f"{len(cells)} sender–recipient pairs, "
