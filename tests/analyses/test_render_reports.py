@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from dataflows.analyses import paths, render, reports, safeguards, sharing
+from dataflows.analyses import paths, register, render, reports, safeguards, sharing
 from dataflows.analyses.render import LazyRows, Report, Table
 
 
@@ -81,7 +81,8 @@ def test_listings_make_their_table_only_for_table_formats(land: nx.MultiDiGraph)
     """JSON (and the Python API) never read a listing's table view, so it is not made for them."""
     for rep in (sharing.report(sharing.flows(land)), safeguards.report(safeguards.safeguards(land)),
                 sharing.matrix_report(sharing.matrix(sharing.flows(land))),
-                paths.reach_report("scanner", "down", paths.reach(land, "scanner"))):
+                paths.reach_report("scanner", "down", paths.reach(land, "scanner")),
+                register.report(register.register(land))):
         assert all(isinstance(t.rows, LazyRows) and len(t.rows) for t in rep.tables), rep.name
         render.render(rep, "json")
         assert not any(t.rows.made for t in rep.tables if isinstance(t.rows, LazyRows)), rep.name
