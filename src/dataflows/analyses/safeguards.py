@@ -86,7 +86,6 @@ def _says(gap: dict[str, Any]) -> str:
     return f"{gap['safeguard']}: {gap['status']} — {gap['says']}"
 
 
-@without_gc
 def report(result: dict[str, Any], *, limit: int | None = None) -> Report:
     """The safeguard-gaps report (with *limit*, the first *limit* flows and systems; the counts complete).
 

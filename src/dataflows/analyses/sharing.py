@@ -197,7 +197,6 @@ def _filters_line(filters: dict[str, Any]) -> str:
     return "Filters: " + (", ".join(f"{k}={v}" for k, v in given.items()) if given else "none")
 
 
-@without_gc
 def report(rows: list[dict[str, Any]], filters: dict[str, Any] | None = None, *, limit: int | None = None,
            count: int | None = None) -> Report:
     """The flows report: one row per flow, with its sources.
@@ -239,7 +238,6 @@ def _table_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@without_gc
 def matrix_report(cells: list[dict[str, Any]], filters: dict[str, Any] | None = None) -> Report:
     """The party-by-party matrix report."""
     filters = filters or {}
