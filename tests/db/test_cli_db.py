@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -243,3 +245,45 @@ def test_csv_output_has_a_header_and_one_line_per_row(neo4j_server: Server) -> N
     assert part.returncode == 0
     assert len(list(csv.reader(io.StringIO(part.stdout)))) == 3
     assert part.stderr.strip() == "the first 2 rows; more were not read (--limit)"
+
+
+@pytest.mark.parametrize("command", ["load", "verify"])
+def test_the_cycle_collector_stays_paused_until_the_rows_are_freed(
+        neo4j_server: Server, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """`load` and `verify` free the rows they build before the collector resumes, so it never scans them.
+
+    The real graph_rows builds the rows; each collection Python runs is recorded, and so is the moment
+    the rows are freed.
+    """
+    from typer.testing import CliRunner
+
+    from dataflows.cli import app
+    from dataflows.db.rows import graph_rows as real
+
+    for key in ("NEO4J_PASSWORD", "NEO4J_URI", "NEO4J_USER", "NEO4J_DATABASE"):
+        monkeypatch.setenv(key, neo4j_server.env[key])
+    events: list[str] = []
+
+    def graph_rows(g):  # type: ignore[no-untyped-def]
+        rows = real(g)
+        events.append(f"built, collector {'on' if gc.isenabled() else 'paused'}")
+        weakref.finalize(rows, lambda: events.append(f"freed, collector {'on' if gc.isenabled() else 'paused'}"))
+        return rows
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and events and events[-1] != "collection":
+            events.append("collection")
+
+    monkeypatch.setattr("dataflows.cli.db.graph_rows", graph_rows)
+    gc.callbacks.append(collection)
+    try:
+        if command == "verify":
+            assert load_fixture(neo4j_server).returncode == 0
+        result = CliRunner().invoke(app, [command, "-d", str(VALID), "--sources-dir", str(TEXTS), "-f", "json"])
+    finally:
+        gc.callbacks.remove(collection)
+    assert result.exit_code == 0, result.output
+    assert "built, collector paused" in events, events
+    built = events.index("built, collector paused")
+    assert events[built + 1] == "freed, collector paused", events
+    assert gc.isenabled()
