@@ -126,9 +126,12 @@ class _Citations:
         ids: list[str] = []
         names: list[str] = []
         sources: set[str] = set()
+        known = self._ids
         for claim, cits in claims:
             for c in cits:
-                ids.append(self.node(c))
+                # node()'s own first step, inline: almost every citation here was seen before.
+                hit = known.get(id(c))
+                ids.append(hit[1] if hit is not None and hit[0] is c else self.node(c))
                 names.append(claim)
                 sources.add(c["source"])
         props["citation_ids"] = ids
@@ -200,6 +203,8 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
     else:
         edges.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
     first_label = {n: NODE_LABELS[k][0] for n, k in g.nodes(data="kind")}
+    # A flow's safeguard property names and claim, made once per safeguard name rather than per flow.
+    safeguard_keys: dict[str, tuple[str, str, str]] = {}
     for u, v, key, a in edges:
         kind = a["kind"]
         rel = EDGE_TYPES[kind]
@@ -207,26 +212,31 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
         end = first_label[v]
         ekey = str(key)
         # A flow's key is its id (``f.id``); other relationships keep theirs as ``key``.
-        props = {} if kind == "flow" and ekey == a.get("id") else {"key": ekey}
         if kind == "flow":
             period = a.get("period") or {}
             lb = a.get("legal_basis") or {"status": "unknown"}
             fw = a.get("firewall") or {"status": "unknown"}
-            props.update(
-                id=a["id"], categories=sorted(a.get("categories") or []), purpose=a.get("purpose"),
-                collected_for=a.get("collected_for"), mechanism=a.get("mechanism"), status=a.get("status"),
-                start=period.get("start"), end=period.get("end"), jurisdiction=a.get("jurisdiction"),
-                legal_basis=lb["status"], legal_basis_text=lb.get("text"), firewall=fw["status"],
-                firewall_note=fw.get("note"), description=a.get("description"),
-            )
+            # A dict display, not update(**kwargs), which builds the same dict twice (a flow's props).
+            props = {
+                "id": a["id"], "categories": sorted(a.get("categories") or []), "purpose": a.get("purpose"),
+                "collected_for": a.get("collected_for"), "mechanism": a.get("mechanism"), "status": a.get("status"),
+                "start": period.get("start"), "end": period.get("end"), "jurisdiction": a.get("jurisdiction"),
+                "legal_basis": lb["status"], "legal_basis_text": lb.get("text"), "firewall": fw["status"],
+                "firewall_note": fw.get("note"), "description": a.get("description"),
+            }
+            if ekey != props["id"]:
+                props = {"key": ekey, **props}
             claims = [("record", a.get("citations", [])), ("legal_basis", lb.get("citations", [])),
                       ("firewall", fw.get("citations", []))]
             for name, f in sorted((a.get("safeguards") or {}).items()):
-                props[f"safeguard_{name}"] = f["status"]
-                props[f"safeguard_{name}_note"] = f.get("note")
-                claims.append((f"safeguards.{name}", f.get("citations", [])))
+                keys = safeguard_keys.get(name) or safeguard_keys.setdefault(
+                    name, (f"safeguard_{name}", f"safeguard_{name}_note", f"safeguards.{name}"))
+                props[keys[0]] = f["status"]
+                props[keys[1]] = f.get("note")
+                claims.append((keys[2], f.get("citations", [])))
             cites.on_rel(props, claims)
         else:
+            props = {"key": ekey}
             for name in ("role", "purpose", "via", "how"):
                 if a.get(name) is not None:
                     props[name] = a[name]
