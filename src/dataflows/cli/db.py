@@ -78,7 +78,7 @@ def load(
     with handled(fmt):
         conn = Settings.from_env(uri=uri, user=user, database=database)
         # The cycle collector stays paused from building the rows until they are freed: resumed in
-        # between, its first pass would look at every row only to find them all still in use (1.2 s
+        # between, its first pass would look at every row only to find them all still in use (1.1-1.5 s
         # at a million flows, measured), while freed first they leave it nothing to look at.
         with paused_gc():
             rows = _map_rows(data, sources_dir, strict, day)
