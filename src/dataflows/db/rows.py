@@ -229,8 +229,9 @@ def graph_rows(g: nx.MultiDiGraph) -> Rows:
             claims = [("record", a.get("citations", [])), ("legal_basis", lb.get("citations", [])),
                       ("firewall", fw.get("citations", []))]
             for name, f in sorted((a.get("safeguards") or {}).items()):
-                keys = safeguard_keys.get(name) or safeguard_keys.setdefault(
-                    name, (f"safeguard_{name}", f"safeguard_{name}_note", f"safeguards.{name}"))
+                keys = safeguard_keys.get(name)
+                if keys is None:
+                    keys = safeguard_keys[name] = (f"safeguard_{name}", f"safeguard_{name}_note", f"safeguards.{name}")
                 props[keys[0]] = f["status"]
                 props[keys[1]] = f.get("note")
                 claims.append((keys[2], f.get("citations", [])))
