@@ -6,14 +6,20 @@ import csv
 import gc
 import io
 import json
+import os
+import pty
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import weakref
 from pathlib import Path
 
 import pytest
 import yaml
+
+from dataflows.db import queries
 
 from ..conftest import TEXTS, VALID
 from .conftest import Server
@@ -183,6 +189,89 @@ def test_limit_reads_the_first_rows_and_says_there_are_more(neo4j_server: Server
     assert text.stdout.splitlines()[0] == "Everything a source supports — the first 1 row; more were not read (--limit)"
     none = run(neo4j_server, "query", "source-supports", "-p", "source=test-report", "--limit", "0", "-f", "json")
     assert json.loads(none.stdout)["rows"] == [] and json.loads(none.stdout)["more"] is True
+
+
+def run_on_terminal(server: Server, *args: str) -> tuple[int, str, str]:
+    """Run the CLI as from a user's shell, its standard error a (pseudo-)terminal, its standard output a pipe.
+
+    Returns the exit code, standard output, and what the terminal received with the cursor and colour codes taken out.
+    """
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dataflows", *args],
+                            env={**server.env, "TERM": "xterm", "COLUMNS": "250"},
+                            stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    seen: list[bytes] = []
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed (Linux)
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=read_terminal)
+    reader.start()
+    assert proc.stdout is not None
+    stdout = proc.stdout.read().decode()
+    code = proc.wait(timeout=300)
+    reader.join(timeout=30)
+    os.close(master)
+    return code, stdout, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(seen).decode(errors="replace"))
+
+
+def test_a_terminal_sees_what_runs_and_the_output_does_not(neo4j_server: Server, tmp_path: Path) -> None:
+    """While a query or an analysis runs on Neo4j, standard error on a terminal says what runs and, for a query,
+    the rows read so far; it is gone from the answer on standard output, and not shown for JSON."""
+    assert load_fixture(neo4j_server).returncode == 0
+    code, stdout, terminal = run_on_terminal(neo4j_server, "query", "flows-by-category", "-p", "category=biometric")
+    assert code == 0, terminal
+    assert "running flows-by-category" in terminal and "2 rows read" in terminal
+    assert "police-a-to-scanner" in stdout and "running" not in stdout and "rows read" not in stdout
+    code, stdout, terminal = run_on_terminal(neo4j_server, "query", "flows-by-category", "-p", "category=biometric",
+                                             "-f", "json")
+    assert code == 0 and len(json.loads(stdout)["rows"]) == 2
+    assert "running" not in terminal and "rows read" not in terminal
+    code, stdout, terminal = run_on_terminal(neo4j_server, "flows", "--engine", "neo4j", "--party", "scanner")
+    assert code == 0, terminal
+    assert "asking Neo4j: flows" in terminal
+    assert "scanner-to-border-register" in stdout and "asking" not in stdout
+    code, stdout, terminal = run_on_terminal(neo4j_server, "flows", "--engine", "neo4j", "-f", "json")
+    assert code == 0 and "asking" not in terminal
+    # A query that fails while it runs: the status goes, and the error is one line after it.
+    (tmp_path / "huge.cypher").write_text(HUGE, encoding="utf-8")
+    code, stdout, terminal = run_on_terminal(neo4j_server, "query", "huge", "--queries-dir", str(tmp_path),
+                                             "--timeout", "1")
+    assert code == 1 and stdout == ""
+    assert "running huge" in terminal
+    last = terminal.replace("\r", "\n").strip().splitlines()[-1]
+    assert last.startswith("error: ") and "--limit N reads only the first" in last, terminal
+
+
+def test_rows_read_are_counted_as_they_arrive(neo4j_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """queries.execute reports the rows read after every chunk, with and without a limit, and the answer is the same."""
+    assert load_fixture(neo4j_server).returncode == 0
+    monkeypatch.setattr(queries, "READ_CHUNK", 2)
+    q = queries.get("who-shares")
+    params = queries.bind(q, {})
+    by_category = queries.get("flows-by-category")
+    with neo4j_server.driver() as drv:
+        plain = queries.execute(drv, q, params, database="neo4j")
+        assert len(plain.records) == 3
+        for limit, expected_calls, more in [(None, [2, 3], False), (2, [2, 3], True), (1, [2], True),
+                                            (5, [2, 3], False), (0, [1], True)]:
+            calls: list[int] = []
+            got = queries.execute(drv, q, params, database="neo4j", limit=limit, on_rows=calls.append)
+            assert calls == expected_calls, limit
+            assert got.more is more and got.keys == plain.keys
+            assert got.records == plain.records[:limit], limit
+        calls = []
+        none = queries.execute(drv, by_category, queries.bind(by_category, {"category": "no-such-category"}),
+                               database="neo4j", on_rows=calls.append)
+        assert none.records == [] and calls == [0]
 
 
 HUGE = ("// name: huge\n// title: A trillion rows\n// description: More rows than any server could send.\n"

@@ -37,7 +37,7 @@ from ..db.connect import Settings, driver
 from ..errors import OutputError
 from ..graph import build
 from ..schema import Confidence
-from .common import AsOf, DataDir, Format, SourcesDir, err, handled, out, parse_day
+from .common import AsOf, DataDir, Format, SourcesDir, err, handled, out, parse_day, waiting
 
 
 class ReportFormat(StrEnum):
@@ -108,11 +108,14 @@ def _graph(data_dir: Path | None, sources_dir: Path | None, fmt: ReportFormat) -
 
 
 @contextmanager
-def _neo4j() -> Iterator[Neo4jAnalyses]:
-    """The analyses on the map in Neo4j; errors become one line and an exit code."""
+def _neo4j(command: str, fmt: ReportFormat) -> Iterator[Neo4jAnalyses]:
+    """The analyses on the map in Neo4j; errors become one line and an exit code.
+
+    While *command*'s question is asked, a terminal shows which and for how long (not for JSON output).
+    """
     with handled():
         conn = Settings.from_env()
-        with driver(conn) as drv:
+        with driver(conn) as drv, waiting(f"asking Neo4j: {command}", show=fmt != ReportFormat.json):
             yield Neo4jAnalyses(drv, conn.database)
 
 
@@ -150,7 +153,7 @@ def flows(
     filters = {"party": party, "category": category, "jurisdiction": jurisdiction, "sector": sector,
                "as_of": as_of}
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("flows", fmt) as db:
             page = db.flows(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day,
                             limit=limit)
         rep = sharing.report(page.rows, filters, limit=limit, count=page.total)
@@ -173,7 +176,7 @@ def matrix(
     filters = {"party": party, "category": category, "jurisdiction": jurisdiction, "sector": sector,
                "as_of": as_of}
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("matrix", fmt) as db:
             cells = db.matrix(party=party, category=category, jurisdiction=jurisdiction, sector=sector, day=day)
     else:
         g = _graph(data_dir, sources_dir, fmt)
@@ -196,7 +199,7 @@ def paths(
     day = parse_day(as_of)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None, unfirewalled)
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("paths", fmt) as db:
             if shortest:
                 one = db.shortest_path(source, target, flt=flt, day=day)
                 found = [one] if one else []
@@ -231,7 +234,7 @@ def reach(
     flt = FlowFilter(category, min_confidence.value if min_confidence else None, unfirewalled)
     way: paths_mod.Direction = "up" if direction == Direction.up else "down"
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("reach", fmt) as db:
             reached = db.reach(party, direction=way, flt=flt, day=day, max_hops=max_hops)
         _emit(paths_mod.reach_report(party, way, reached, flt=flt, day=day), fmt, out_file)
         return
@@ -258,7 +261,7 @@ def creep(
     day = parse_day(as_of)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None)
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("creep", fmt) as db:
             answer = drift_result(db.drift(flt=flt, day=day, limit=limit)) if shape != Shape.scope else None
             scopes = db.scope(system=system, day=day) if shape != Shape.drift else None
         _emit(creep_mod.report(answer, scopes, limit=limit), fmt, out_file)
@@ -289,7 +292,7 @@ def firewalls(
     day = parse_day(as_of)
     flt = FlowFilter(category, min_confidence.value if min_confidence else None)
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("firewalls", fmt) as db:
             answer = firewall_result(db.firewalls(
                 public_sectors=public_sector or firewalls_mod.PUBLIC_SERVICE_SECTORS,
                 enforcement_sectors=enforcement_sector or firewalls_mod.ENFORCEMENT_SECTORS, flt=flt, day=day,
@@ -312,7 +315,7 @@ def safeguards(
     EIA, operating procedure or independent review — with what the sources say."""
     day: dt.date | None = parse_day(as_of)
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("safeguards", fmt) as db:
             result = db.safeguards(day=day, limit=limit)
     else:
         result = safeguards_mod.safeguards(_graph(data_dir, sources_dir, fmt), day=day)
@@ -328,7 +331,7 @@ def register(
     with 'unknown' shown, plus operators, data held, inbound flows, outcomes and sources."""
     day = parse_day(as_of)
     if engine == Engine.neo4j:
-        with _neo4j() as db:
+        with _neo4j("register", fmt) as db:
             entries = db.register(system=system, day=day)
         _emit(register_mod.report(entries), fmt, out_file)
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import DataflowsError, ValidationFailed
 from ..jsontext import dumps
@@ -87,3 +88,22 @@ def handled(fmt: Format = Format.text) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written.")
         raise typer.Exit(130) from None
+
+
+@contextmanager
+def waiting(what: str, *, show: bool = True) -> Iterator[Callable[[int], None]]:
+    """While a request to the server runs: *what* is being done and for how long, on standard error.
+
+    Shown only when standard error is a terminal and *show* (off for JSON output, as the load's
+    progress bar is), and gone when done, so nothing of it reaches a file or a pipe. Yields a function
+    to call with the number of rows read so far, which the line then shows.
+    """
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[rows]}"),
+                        TimeElapsedColumn(), console=err, transient=True, disable=not show or not err.is_terminal)
+    with progress:
+        task = progress.add_task(what, total=None, rows="")
+
+        def rows_read(n: int) -> None:
+            progress.update(task, rows=f"{n:,} row{'s' if n != 1 else ''} read")
+
+        yield rows_read

@@ -25,7 +25,20 @@ from ..errors import SettingsError
 from ..gcpause import paused_gc
 from ..graph import as_of, build
 from ..jsontext import compact
-from .common import AsOf, DataDir, Format, FormatOpt, SourcesDir, Strict, err, handled, out, parse_day, print_json
+from .common import (
+    AsOf,
+    DataDir,
+    Format,
+    FormatOpt,
+    SourcesDir,
+    Strict,
+    err,
+    handled,
+    out,
+    parse_day,
+    print_json,
+    waiting,
+)
 
 Uri = Annotated[str | None, typer.Option("--uri", help="Neo4j address. [env: NEO4J_URI; default: "
                                          "bolt://127.0.0.1:7687]", show_default=False)]
@@ -294,7 +307,8 @@ def query(
     (lists joined with '; ', nested values as JSON). Reads are routed to readers on a cluster. Example:
     dataflows query flows-by-category --param category=biometric
 
-    On a large map, --limit 100 shows the first 100 rows and says whether there were more.
+    On a large map, --limit 100 shows the first 100 rows and says whether there were more. While the
+    query runs, a terminal shows its name, the rows read so far and the time taken (on standard error).
 
     Exit codes: 0 answered; 1 Neo4j unreachable, refused, failed, out of time or out of memory; 2 bad query name,
     parameter or setting.
@@ -311,9 +325,10 @@ def query(
         queries.check_limit(q, limit)
         conn = Settings.from_env(uri=uri, user=user, database=database)
         try:
-            with driver(conn) as drv:
+            with driver(conn) as drv, waiting(f"running {q.name}", show=fmt != QueryFormat.json) as rows_read:
                 # A managed transaction: the driver retries a transient error (not a query out of memory).
-                answer = queries.execute(drv, q, params, database=conn.database, limit=limit, timeout=timeout)
+                answer = queries.execute(drv, q, params, database=conn.database, limit=limit, timeout=timeout,
+                                         on_rows=rows_read)
         except QueryTimedOut as exc:
             hint = "" if limit is not None else "; --limit N reads only the first N rows"
             raise QueryTimedOut(f"{exc}{hint}") from None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -189,8 +190,13 @@ def check_limit(query: Query, limit: int | None) -> None:
                             " leave out --limit")
 
 
+READ_CHUNK = 10_000
+"""Rows read between two calls of :func:`execute`'s *on_rows*."""
+
+
 def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database: str,
-            limit: int | None = None, timeout: float | None = None) -> Answer:
+            limit: int | None = None, timeout: float | None = None,
+            on_rows: Callable[[int], None] | None = None) -> Answer:
     """Run *query* with *params*; with *limit*, read only the first *limit* rows it returns.
 
     The rows past the limit are discarded unread, and Neo4j stops a read query
@@ -199,16 +205,30 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
     still see every row before its first). A query whose header says ``mode:
     write`` always runs whole, so it takes no limit. *timeout*: seconds before
     the server stops the query (default: the server's own limit). Reads go to
-    readers on a cluster.
+    readers on a cluster. *on_rows*: called with the number of rows read so far, every
+    :data:`READ_CHUNK` rows and at the end (from the start again if the driver retries).
     """
     check_limit(query, limit)
 
     def first(result: neo4j.Result) -> Answer:
         keys = list(result.keys())
-        if limit is None:
-            return Answer(keys, list(result), False)
-        records = result.fetch(limit + 1)
-        return Answer(keys, records[:limit], len(records) > limit)
+        if on_rows is None:
+            if limit is None:
+                return Answer(keys, list(result), False)
+            records = result.fetch(limit + 1)
+            return Answer(keys, records[:limit], len(records) > limit)
+        want = None if limit is None else limit + 1
+        records = []
+        while want is None or len(records) < want:
+            chunk = result.fetch(READ_CHUNK if want is None else min(READ_CHUNK, want - len(records)))
+            if not chunk:
+                break
+            records.extend(chunk)
+            on_rows(len(records))
+        if not records:
+            on_rows(0)
+        more = limit is not None and len(records) > limit
+        return Answer(keys, records if limit is None else records[:limit], more)
 
     return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout,
                      every_row=limit is None)
