@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from ..errors import DataflowsError, ValidationFailed
 from ..jsontext import dumps
@@ -90,6 +98,17 @@ def handled(fmt: Format = Format.text) -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def _on_terminal(*columns: ProgressColumn, show: bool) -> Progress:
+    """A progress display on standard error, only when that is a terminal and *show*; gone when done."""
+    return Progress(*columns, console=err, transient=True, disable=not show or not err.is_terminal)
+
+
+def progress_bar(fmt: Format) -> Progress:
+    """A progress bar of work with a known total (a load, a check), for text output only."""
+    return _on_terminal(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        show=fmt != Format.json)
+
+
 @contextmanager
 def waiting(what: str, *, show: bool = True) -> Iterator[Callable[[int], None]]:
     """While a request to the server runs: *what* is being done and for how long, on standard error.
@@ -98,8 +117,8 @@ def waiting(what: str, *, show: bool = True) -> Iterator[Callable[[int], None]]:
     progress bar is), and gone when done, so nothing of it reaches a file or a pipe. Yields a function
     to call with the number of rows read so far, which the line then shows.
     """
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[rows]}"),
-                        TimeElapsedColumn(), console=err, transient=True, disable=not show or not err.is_terminal)
+    progress = _on_terminal(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[rows]}"),
+                            TimeElapsedColumn(), show=show)
     with progress:
         task = progress.add_task(what, total=None, rows="")
 

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .. import __version__, settings
@@ -37,6 +36,7 @@ from .common import (
     out,
     parse_day,
     print_json,
+    progress_bar,
     waiting,
 )
 
@@ -54,12 +54,6 @@ def _map_rows(data: Path, sources_dir: Path | None, strict: bool, day: dt.date |
     """What 'dataflows load' writes for the map in *data* (as of *day*)."""
     g = build(load_dataset(data, settings.sources_dir(data, sources_dir), require_texts=strict))
     return graph_rows(g if day is None else as_of(g, day))
-
-
-def _progress(fmt: Format) -> Progress:
-    """A progress bar on stderr, for a terminal and text output only; gone when done."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=fmt == Format.json or not err.is_terminal)
 
 
 def load(
@@ -96,7 +90,7 @@ def load(
         with paused_gc():
             rows = _map_rows(data, sources_dir, strict, day)
             total = sum(len(r) for r in rows.nodes.values()) + sum(len(r) for r in rows.rels.values())
-            with driver(conn) as drv, _progress(fmt) as progress:
+            with driver(conn) as drv, progress_bar(fmt) as progress:
                 task = progress.add_task("loading", total=total)
 
                 def report(stage: str, done: int, of: int) -> None:
@@ -157,7 +151,7 @@ def verify(
                 rows = _map_rows(data, sources_dir, strict, day)
                 expected, expected_counts = rows_checksum(rows), rows.counts()
                 del rows
-        with driver(conn) as drv, _progress(fmt) as progress:
+        with driver(conn) as drv, progress_bar(fmt) as progress:
             task = progress.add_task(loader.READING, total=None)
 
             def report(stage: str, done: int, of: int) -> None:

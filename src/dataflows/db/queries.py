@@ -212,23 +212,21 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
 
     def first(result: neo4j.Result) -> Answer:
         keys = list(result.keys())
-        if on_rows is None:
-            if limit is None:
-                return Answer(keys, list(result), False)
-            records = result.fetch(limit + 1)
-            return Answer(keys, records[:limit], len(records) > limit)
+        # One row past the limit says whether there were more.
         want = None if limit is None else limit + 1
-        records = []
+        records: list[neo4j.Record] = []
         while want is None or len(records) < want:
             chunk = result.fetch(READ_CHUNK if want is None else min(READ_CHUNK, want - len(records)))
             if not chunk:
                 break
             records.extend(chunk)
-            on_rows(len(records))
-        if not records:
+            if on_rows is not None:
+                on_rows(len(records))
+        if on_rows is not None and not records:
             on_rows(0)
-        more = limit is not None and len(records) > limit
-        return Answer(keys, records if limit is None else records[:limit], more)
+        if limit is None:
+            return Answer(keys, records, False)
+        return Answer(keys, records[:limit], len(records) > limit)
 
     return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout,
                      every_row=limit is None)
