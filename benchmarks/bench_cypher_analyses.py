@@ -23,7 +23,9 @@ Each question's query is then run as many times inside Neo4j only
 ``CALL () { query } RETURN count([every column])``, so the server produces
 every row and every value but sends one number. It is planned first, and the
 planning is not timed. (Discarding the rows instead does not measure this:
-Neo4j then skips producing them.) The gap
+Neo4j then skips producing them.) A query that runs ``CALL { … } IN
+CONCURRENT TRANSACTIONS`` (purpose drift) cannot be wrapped so; it is run as it
+is and its rows read (purpose drift answers one row). The gap
 between the two times is the answer's journey: streaming the rows to Python
 (the driver reads each row as its own message), reshaping them, and the report.
 
@@ -152,6 +154,18 @@ class _Planned(Exception):
     """Raised by :class:`Planner` once a question's query is planned."""
 
 
+def run_as_query(drv: neo4j.Driver, database: str, text: str, values: dict[str, Any], auto_commit: bool,
+                 timeout: float | None = None) -> None:
+    """Run *text* and read its rows: as an auto-commit transaction when the stored query needs one, else as
+    ``execute_query`` runs it (a managed transaction)."""
+    if auto_commit:
+        with drv.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            list(session.run(neo4j.Query(text, timeout=timeout), values))
+    else:
+        drv.execute_query(neo4j.Query(text, timeout=timeout), values, database_=database,
+                          routing_=neo4j.RoutingControl.READ)
+
+
 class Planner(Neo4jAnalyses):
     """Asks each question only as far as planning it: EXPLAIN, which fills Neo4j's plan cache.
 
@@ -165,7 +179,7 @@ class Planner(Neo4jAnalyses):
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         query, values = self.bound(name, **params)
-        self.driver.execute_query("CYPHER replan=force EXPLAIN " + query.text, values, database_=self.database)
+        run_as_query(self.driver, self.database, "CYPHER replan=force EXPLAIN " + query.text, values, query.auto_commit)
         raise _Planned(name)
 
 
@@ -185,6 +199,12 @@ class InNeo4j(Neo4jAnalyses):
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         query, values = self.bound(name, **params)
+        if query.auto_commit:
+            # CALL { … } IN TRANSACTIONS cannot sit inside another CALL: run as it is, its rows read.
+            run_as_query(self.driver, self.database, "EXPLAIN " + query.text, values, True)  # planned, not timed
+            start = time.perf_counter()
+            run_as_query(self.driver, self.database, query.text, values, True, self.timeout)
+            raise _Ran(time.perf_counter() - start)
         keys = self.driver.execute_query("EXPLAIN " + query.text, values, database_=self.database).keys
         columns = ", ".join(f"`{k}`" for k in keys)
         wrapped = f"CALL () {{\n{query.text}\n}}\nRETURN count([{columns}]) AS rows"

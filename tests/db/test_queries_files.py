@@ -75,6 +75,36 @@ def test_header_problems_are_found(tmp_path: Path) -> None:
     ]
 
 
+def test_auto_commit_is_declared_exactly_where_the_query_needs_it(tmp_path: Path) -> None:
+    """A query with CALL { … } IN TRANSACTIONS runs only as an auto-commit transaction: the header says so."""
+    head = "// name: q\n// title: T\n// description: D\n// mode: read\n"
+    in_tx = "UNWIND [1, 2] AS x\nCALL (x) {\n  RETURN x * 2 AS y\n} IN 2 CONCURRENT TRANSACTIONS OF 1 ROW\nRETURN y\n"
+    plain = "// Not CALL { } IN TRANSACTIONS: a comment says nothing.\nRETURN 1 AS y\n"
+    cases = {
+        "declared": (head + "// transaction: auto-commit\n" + in_tx, True, []),
+        "undeclared": (head + in_tx, True, ["the query runs CALL { … } IN TRANSACTIONS, which Neo4j allows only in an"
+                                            " auto-commit transaction: its header needs a 'transaction: auto-commit'"
+                                            " line"]),
+        "needless": (head + "// transaction: auto-commit\n" + plain, False,
+                     ["the header says 'transaction: auto-commit' but the query runs no CALL { … } IN TRANSACTIONS:"
+                      " leave the line out, so that it runs in a transaction that is retried whole"]),
+        "plain": (head + plain, False, []),
+        "misspelt": (head + "// transaction: autocommit\n" + plain, False,
+                     ["transaction must be auto-commit (or no such line), not 'autocommit'"]),
+    }
+    for name, (text, auto, problems) in cases.items():
+        path = tmp_path / "q.cypher"
+        path.write_text(text, encoding="utf-8")
+        q = queries.parse(path)
+        assert (q.auto_commit, list(q.problems)) == (auto, problems), name
+        assert queries.mode_text(q) == ("read, auto-commit" if auto else "read"), name
+    for word in ("IN TRANSACTIONS", "in transactions OF 10 ROWS", "IN CONCURRENT TRANSACTIONS", "IN 4 CONCURRENT\n"
+                 "TRANSACTIONS"):
+        path.write_text(head + "CALL () { RETURN 1 AS y } " + word + "\nRETURN y\n", encoding="utf-8")
+        q = queries.parse(path)
+        assert q.auto_commit and q.problems != (), word
+
+
 def test_unknown_query_lists_known_ones() -> None:
     with pytest.raises(UnknownName, match=r"no stored query 'nope'; known queries: .*party"):
         queries.get("nope", CYPHER)

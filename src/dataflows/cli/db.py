@@ -235,6 +235,7 @@ def list_queries(
             return
     if fmt == CatalogueFormat.json:
         print_json([{"name": q.name, "title": q.title, "description": q.description, "mode": q.mode,
+                     "auto_commit": q.auto_commit,
                      "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
                                  "doc": p.doc} for p in q.params]} for q in cat.values()])
         return
@@ -243,7 +244,7 @@ def list_queries(
         table.add_column(col)
     for q in cat.values():
         params = ", ".join(p.name + ("" if p.required else "?") for p in q.params)
-        table.add_row(q.name, q.mode, params, q.title)
+        table.add_row(q.name, queries.mode_text(q), params, q.title)
     out.print(table)
 
 

@@ -163,10 +163,11 @@ class Neo4jAnalyses:
         query, values = self.bound(name, **params)
 
         # Answers can be hundreds of thousands of nested rows: no cycle collection while they arrive.
-        # run_query's managed transaction retries a transient error itself (not a query out of memory).
+        # run_query retries a transient error (not a query out of memory): the driver, in a managed
+        # transaction; or run_query itself, for a query that runs as an auto-commit transaction.
         with paused_gc():
             return run_query(self.driver, query.text, values, _dicts, database=self.database,
-                             timeout=self.timeout, every_row=True)
+                             timeout=self.timeout, every_row=True, auto_commit=query.auto_commit)
 
     def _check(self, kind: str, name: str, what: str) -> str:
         """*name* if Neo4j knows it as a *kind*, else :class:`UnknownName` with the closest names."""

@@ -169,6 +169,9 @@ def explain(exc: BaseException, settings: Settings) -> Neo4jError:
 
 
 TRANSIENT = (nx_exc.TransientError, nx_exc.SessionExpired, nx_exc.ServiceUnavailable)
+AUTO_COMMIT_ATTEMPTS = 5
+"""Runs of a query that must run as an auto-commit transaction, which the driver does not retry: the waits
+between them (1, 2, 3 and 4 s) add up to 10 s, within the 15 s the driver spends retrying any other query."""
 
 
 def retrying(work: Callable[[], T], *, attempts: int = 3, delay: float = 1.0,
@@ -197,17 +200,31 @@ class _Final(Exception):
 
 
 def run_query(drv: neo4j.Driver, text: str, params: dict[str, object], transform: Callable[[neo4j.Result], T], *,
-              database: str, write: bool = False, timeout: float | None = None, every_row: bool = False) -> T:
+              database: str, write: bool = False, timeout: float | None = None, every_row: bool = False,
+              auto_commit: bool = False) -> T:
     """Run *text* in a managed transaction (reads go to readers on a cluster) and return *transform* of its result.
 
-    As ``Driver.execute_query``, with the same bookmarks: transient errors are
-    retried by the driver, except a query out of memory, which would only fail
+    (Or, with *auto_commit*, as an auto-commit transaction.) As ``Driver.execute_query``, with the same
+    bookmarks: transient errors are retried by the driver, except a query out of memory, which would only fail
     again (and take the server's memory each time), so it is raised at once.
     *timeout*: seconds before the server stops the query (default: its own limit).
     *every_row*: *transform* reads every row, so the server streams them all
     at once instead of a thousand per request (see the analyses benchmark).
     Leave it off when *transform* may stop early: the server then stops too.
+    *auto_commit*: the query runs ``CALL { … } IN [CONCURRENT] TRANSACTIONS``, which Neo4j runs only as an
+    auto-commit transaction; the driver does not retry those, so :func:`retrying` runs it again after a
+    transient error, up to :data:`AUTO_COMMIT_ATTEMPTS` times in all (a query out of memory: once).
     """
+    fetch_size = -1 if every_row else 1000  # 1000 is the driver's own default.
+    if auto_commit:
+        def once() -> T:
+            with drv.session(database=database, bookmark_manager=drv.execute_query_bookmark_manager,
+                             fetch_size=fetch_size,
+                             default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
+                return transform(session.run(neo4j.Query(text, timeout=timeout), params))
+
+        return retrying(once, attempts=AUTO_COMMIT_ATTEMPTS)
+
     def work(tx: neo4j.ManagedTransaction) -> T:
         try:
             return transform(tx.run(text, params))
@@ -217,9 +234,8 @@ def run_query(drv: neo4j.Driver, text: str, params: dict[str, object], transform
             raise
 
     unit = neo4j.unit_of_work(timeout=timeout)(work)
-    # 1000 is the driver's own default.
     with drv.session(database=database, bookmark_manager=drv.execute_query_bookmark_manager,
-                     fetch_size=-1 if every_row else 1000) as session:
+                     fetch_size=fetch_size) as session:
         try:
             return session.execute_write(unit) if write else session.execute_read(unit)
         except _Final as final:

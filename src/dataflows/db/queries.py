@@ -10,9 +10,15 @@ Each ``cypher/NAME.cypher`` file starts with a header of ``//`` comment lines::
     // mode: read
 
 then the query. Values reach the query only as ``$parameters``; the header
-says which, and :func:`check` makes sure the header and the text agree. An
+says which, and :func:`parse` makes sure the header and the text agree. An
 ``int`` parameter counts something (rows, hops): a whole number, 0 or more — a
 negative one would slice a list from its end.
+
+A query that runs part of its work in transactions of its own (``CALL { … } IN
+CONCURRENT TRANSACTIONS``, which lets Neo4j use more than one core) says so in
+its header with ``// transaction: auto-commit``: Neo4j runs such a query only
+as an auto-commit transaction, never inside a transaction a client opened
+(Neo4j Browser needs the prefix ``:auto``), so :func:`execute` runs it that way.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ TYPES = ("string", "int", "float", "bool", "date", "list")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*) \((?P<type>\w+)(?:, (?P<req>required|default (?P<default>.+?)))?\)"
                     r"\s+(?P<doc>.+)$")
 _USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_IN_TRANSACTIONS = re.compile(r"\bIN\s+(?:\S+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
+_COMMENT = re.compile(r"//[^\n]*")
+AUTO_COMMIT = "auto-commit"
+"""The header's ``transaction:`` value of a query that must run as an auto-commit transaction."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,9 @@ class Query:
     text: str
     path: Path
     problems: tuple[str, ...] = field(default=())
+    auto_commit: bool = False
+    """The query runs ``CALL { … } IN [CONCURRENT] TRANSACTIONS``, so only as an auto-commit transaction (its text
+    decides, whether or not its header says so: a header that does not is one of the ``problems``)."""
 
 
 def default_folder() -> Path:
@@ -131,6 +144,17 @@ def parse(path: Path) -> Query:
         problems.append(f"header name {meta['name']!r} differs from the file name {path.stem!r}")
     if meta.get("mode") not in (None, "read", "write"):
         problems.append(f"mode must be read or write, not {meta.get('mode')!r}")
+    says_auto = meta.get("transaction") == AUTO_COMMIT
+    if meta.get("transaction") not in (None, AUTO_COMMIT):
+        problems.append(f"transaction must be {AUTO_COMMIT} (or no such line), not {meta['transaction']!r}")
+    # The query's own text decides how it runs (comments may mention the clause); the header tells its reader.
+    auto_commit = bool(_IN_TRANSACTIONS.search(_COMMENT.sub("", query_text)))
+    if auto_commit and not says_auto:
+        problems.append(f"the query runs CALL {{ … }} IN TRANSACTIONS, which Neo4j allows only in an auto-commit"
+                        f" transaction: its header needs a 'transaction: {AUTO_COMMIT}' line")
+    if says_auto and not auto_commit:
+        problems.append(f"the header says 'transaction: {AUTO_COMMIT}' but the query runs no CALL {{ … }}"
+                        " IN TRANSACTIONS: leave the line out, so that it runs in a transaction that is retried whole")
     used = set(_USED.findall(query_text))
     declared = {p.name for p in params}
     for name in sorted(used - declared):
@@ -138,7 +162,7 @@ def parse(path: Path) -> Query:
     for name in sorted(declared - used):
         problems.append(f"parameter {name!r} is declared but not used")
     return Query(meta.get("name", path.stem), meta.get("title", ""), meta.get("description", ""),
-                 meta.get("mode", "read"), tuple(params), query_text, path, tuple(problems))
+                 meta.get("mode", "read"), tuple(params), query_text, path, tuple(problems), auto_commit)
 
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:
@@ -229,7 +253,12 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
         return Answer(keys, records[:limit], len(records) > limit)
 
     return run_query(drv, query.text, params, first, database=database, write=query.mode != "read", timeout=timeout,
-                     every_row=limit is None)
+                     every_row=limit is None, auto_commit=query.auto_commit)
+
+
+def mode_text(query: Query) -> str:
+    """``read`` or ``write``, and ``, auto-commit`` for a query Neo4j runs only as an auto-commit transaction."""
+    return query.mode + (f", {AUTO_COMMIT}" if query.auto_commit else "")
 
 
 def catalogue_markdown(folder: Path | None = None) -> str:
@@ -243,5 +272,5 @@ def catalogue_markdown(folder: Path | None = None) -> str:
         title = q.title if q.title.endswith((".", "?", "!")) else f"{q.title}."
         text = f"**{title}** {q.description}".replace("|", r"\|")
         params = params.replace("|", r"\|")
-        lines.append(f"| `{q.name}` | {q.mode} | {params} | {text} |")
+        lines.append(f"| `{q.name}` | {mode_text(q)} | {params} | {text} |")
     return "\n".join(lines) + "\n"
