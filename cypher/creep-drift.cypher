@@ -10,9 +10,10 @@
 //
 // Pass (1) runs in transactions of its own, several at once (CALL { … } IN CONCURRENT TRANSACTIONS),
 // so Neo4j can give it more than one core: Neo4j then runs the query only as an auto-commit
-// transaction (in Neo4j Browser, write ':auto' before it). At 1,000,000 flows on two cores that pass
-// took 2.1-2.8 s instead of 3.0-3.4 s, and the whole question, asked from Python, 7.5-8.9 s instead of
-// 9.4-12.4 s (six runs of each, alternated, on one loaded map; the same answer).
+// transaction (in Neo4j Browser, write ':auto' before it). At 1,000,000 flows on two cores the
+// question, asked from Python, took 8.8-10.5 s against 9.6-11.1 s for the query with pass (1) in one
+// transaction (eight runs of each, alternated, on one loaded map, in a slow hour; faster in every
+// pair, by 0.1-1.4 s; the same answer).
 //
 // How, in four passes, none of which enumerates a path:
 // (1) one pass over the qualifying flows, sender by sender, grouped by (categories, recipient,
@@ -57,50 +58,64 @@ WITH CASE WHEN $category IS NULL THEN null ELSE COLLECT {
 WITH wanted, strong, purposes, matching, parties, base, size(purposes) AS K, parties + 2 AS M,
      // Bisection steps: a purpose's place is found in log2(K) comparisons.
      [e IN range(toInteger(ceil(log(size(purposes)) / log(2))), 0, -1) | toInteger(2 ^ e)] AS steps
-// (1) The qualifying flows of each sender, grouped, each group with its origin purposes.
-// Each batch of 5,000 senders in a transaction of its own, run at once with others. A sender with no
-// qualifying flow, and the null of a map with no party, give one row with empty lists, left out below.
-OPTIONAL MATCH (a:Party)
-CALL (a, wanted, strong, matching, purposes, K, steps) {
-  MATCH (a:Party)-[f:FLOW]->(b:Party)
-  WHERE ($as_of IS NULL OR (
-          coalesce(f.status, '') <> 'proposed'
-          AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
-          AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
-          AND all(p IN [a, b] WHERE NOT p:System OR (
-                coalesce(p.status, '') <> 'proposed'
-                AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
-                AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end)))))
-    AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
-    AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
-                               WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
-  // Categories matter only where the origin comes from what a system holds: elsewhere null, so
-  // that they are neither read nor grouped on. The two properties every flow needs are read in one
-  // map projection: at 1,000,000 flows the whole query took about 10.5 s so, against 12.4 s with
-  // the two read one by one (runs alternated on one map; the later passes gain too, for reasons
-  // not known).
-  WITH a, f, b, f {.collected_for, .purpose} AS m
-  WITH CASE WHEN m.collected_for IS NULL AND a:System THEN f.categories END AS categories, b,
-       m.collected_for AS cf, coalesce(m.purpose, 'unknown') AS q, count(*) AS n
-  WITH categories, cf, collect({b: b, q: q, n: n}) AS rows
-  // The origin purposes of each (category list, collected_for), by place k: for a system, what it
-  // holds in a category that matches one the flow carries, looked up once per category list.
-  WITH rows, [o IN CASE WHEN cf IS NOT NULL THEN [cf] WHEN categories IS NULL THEN ['unknown'] ELSE
-                [held IN [COLLECT {
-                   MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
-                   WHERE any(x IN categories WHERE [x, held.id] IN matching)
-                   RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
-                 CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END |
-              reduce(lo = -1, s IN steps | CASE WHEN lo + s < K AND purposes[lo + s] <= o THEN lo + s ELSE lo END)] AS ks
-  UNWIND rows AS r
-  // Per sender: its flows by (use, origin purposes), the first level of the search its flows
-  // establish (recipient and origin purpose as keys id(b) * K + k), and the ids of its recipients.
-  RETURN collect({q: r.q, n: r.n, ks: ks}) AS items, collect([k IN ks | id(r.b) * K + k]) AS sent,
-         collect(DISTINCT id(r.b)) AS outs
-} IN CONCURRENT TRANSACTIONS OF 5000 ROWS
+// (1) The qualifying flows of each sender, grouped, each group with its origin purposes. The
+// senders go in batches of 5,000, each batch in a transaction of its own, several at once; one row
+// per batch, in and out: Neo4j charges every row that enters or leaves such a call with the memory
+// of every list it carries (the filters' lists, for instance), so a row per sender would be charged
+// for them as many times as there are senders.
+WITH wanted, strong, purposes, matching, parties, base, K, M, steps,
+     COLLECT { MATCH (a:Party) RETURN a } AS senders
+UNWIND CASE WHEN senders = [] THEN [[]] ELSE [s IN range(0, size(senders) - 1, 5000) | senders[s..s + 5000]] END
+       AS batch
+CALL (batch, wanted, strong, matching, purposes, K, steps, base) {
+  UNWIND batch AS a
+  CALL (a, wanted, strong, matching, purposes, K, steps) {
+    MATCH (a:Party)-[f:FLOW]->(b:Party)
+    WHERE ($as_of IS NULL OR (
+            coalesce(f.status, '') <> 'proposed'
+            AND (f.start IS NULL OR f.start <= left($as_of, size(f.start)))
+            AND (f.end IS NULL OR left($as_of, size(f.end)) <= f.end)
+            AND all(p IN [a, b] WHERE NOT p:System OR (
+                  coalesce(p.status, '') <> 'proposed'
+                  AND (p.start IS NULL OR p.start <= left($as_of, size(p.start)))
+                  AND (p.end IS NULL OR left($as_of, size(p.end)) <= p.end)))))
+      AND (wanted IS NULL OR any(c IN f.categories WHERE c IN wanted))
+      AND (strong IS NULL OR any(i IN range(0, size(f.citation_ids) - 1)
+                                 WHERE f.citation_claims[i] = 'record' AND f.citation_ids[i] IN strong))
+    // Categories matter only where the origin comes from what a system holds: elsewhere null, so
+    // that they are neither read nor grouped on. The two properties every flow needs are read in one
+    // map projection: at 1,000,000 flows the whole query took about 10.5 s so, against 12.4 s with
+    // the two read one by one (runs alternated on one map; the later passes gain too, for reasons
+    // not known).
+    WITH a, f, b, f {.collected_for, .purpose} AS m
+    WITH CASE WHEN m.collected_for IS NULL AND a:System THEN f.categories END AS categories, b,
+         m.collected_for AS cf, coalesce(m.purpose, 'unknown') AS q, count(*) AS n
+    WITH categories, cf, collect({b: b, q: q, n: n}) AS rows
+    // The origin purposes of each (category list, collected_for), by place k: for a system, what it
+    // holds in a category that matches one the flow carries, looked up once per category list.
+    WITH rows, [o IN CASE WHEN cf IS NOT NULL THEN [cf] WHEN categories IS NULL THEN ['unknown'] ELSE
+                  [held IN [COLLECT {
+                     MATCH (a:System)-[h:HOLDS]->(held:DataCategory)
+                     WHERE any(x IN categories WHERE [x, held.id] IN matching)
+                     RETURN DISTINCT coalesce(h.purpose, 'unknown') AS p }] |
+                   CASE WHEN held = [] THEN ['unknown'] ELSE held END][0] END |
+                reduce(lo = -1, s IN steps | CASE WHEN lo + s < K AND purposes[lo + s] <= o THEN lo + s ELSE lo END)] AS ks
+    UNWIND rows AS r
+    // Per sender: its flows by (use, origin purposes), the first level of the search its flows
+    // establish (recipient and origin purpose as keys id(b) * K + k), and the ids of its recipients.
+    RETURN collect({q: r.q, n: r.n, ks: ks}) AS items, collect([k IN ks | id(r.b) * K + k]) AS sent,
+           collect(DISTINCT id(r.b)) AS outs
+  }
+  WITH a, items, sent, outs WHERE items <> []
+  RETURN collect({a: a, items: items}) AS groups, collect(sent) AS sent, collect([id(a) - base, outs]) AS outs
+} IN CONCURRENT TRANSACTIONS OF 1 ROW
 WITH wanted, strong, purposes, matching, parties, base, K, M,
-     collect(CASE WHEN items <> [] THEN {a: a, items: items} END) AS groups, collect(sent) AS sent,
-     collect(CASE WHEN items <> [] THEN [id(a) - base, outs] END) AS outs
+     collect(groups) AS groups, collect(sent) AS sent, collect(outs) AS outs
+WITH wanted, strong, purposes, matching, parties, base, K, M,
+     COLLECT { UNWIND groups AS part UNWIND part AS g RETURN g } AS groups,
+     COLLECT { UNWIND sent AS part UNWIND part AS keys RETURN keys } AS sent,
+     // In id order (the batches finish in any order).
+     COLLECT { UNWIND outs AS part UNWIND part AS o RETURN o ORDER BY o[0] } AS outs
 // What the search follows, in a list indexed by id(party) - base (base is the smallest id among
 // parties; ids of other nodes in between are gaps): out[id(u) - base], the ids of the parties u sends
 // to over qualifying flows. Looking a party up in a list is cheaper than reading its flows again at
@@ -108,11 +123,9 @@ WITH wanted, strong, purposes, matching, parties, base, K, M,
 // is as long as the span of the parties' ids: about the number of nodes of the map when it was loaded
 // by 'dataflows load' (more when other data was created among them).
 CALL (outs) {
-  // In id order (the batches of pass (1) finish in any order).
-  WITH COLLECT { UNWIND outs AS o RETURN o ORDER BY o[0] } AS byid
-  UNWIND range(0, size(byid) - 1) AS i
-  UNWIND CASE WHEN i = 0 THEN [x IN range(0, byid[0][0] - 1) | []] ELSE [] END + [byid[i][1]]
-         + [x IN range(byid[i][0] + 1, coalesce(byid[i + 1][0], byid[i][0] + 1) - 1) | []] AS ys
+  UNWIND range(0, size(outs) - 1) AS i
+  UNWIND CASE WHEN i = 0 THEN [x IN range(0, outs[0][0] - 1) | []] ELSE [] END + [outs[i][1]]
+         + [x IN range(outs[i][0] + 1, coalesce(outs[i + 1][0], outs[i][0] + 1) - 1) | []] AS ys
   RETURN collect(ys) AS out
 }
 // The verdict of using data held for purposes[k] for each use q, with the deciding rule: verdicts[k].

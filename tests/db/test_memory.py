@@ -17,10 +17,13 @@ import neo4j
 import pytest
 from neo4j import exceptions as nx_exc
 
-from dataflows.db import queries
+from dataflows import synth
+from dataflows.db import loader, queries
 from dataflows.db.analyses import Neo4jAnalyses
 from dataflows.db.connect import explain, out_of_memory, retrying
+from dataflows.db.rows import graph_rows
 
+from ..conftest import ROOT
 from .conftest import Server, _free_port, running
 from .test_cli_db import run
 
@@ -120,3 +123,25 @@ def test_other_errors_are_not_taken_for_memory(small_server: Server, big: Path) 
         drv.execute_query("RETURN 1 / $zero AS x", {"zero": 0}, database_="neo4j")
     assert not out_of_memory(caught.value)
     assert not out_of_memory(neo4j.exceptions.ServiceUnavailable("gone"))
+
+
+def test_purpose_drift_with_a_long_filter_list_fits_a_small_server(small_server: Server) -> None:
+    """Drift's first pass runs in transactions of its own, one row per batch of senders: Neo4j charges every row
+    that enters or leaves such a call with every list it carries, so one row per sender would be charged the list
+    of citations a confidence filter admits once per sender (here 548 senders and 3,036 citations: far past the
+    server's 16 MB, where a batch of them passes)."""
+    g = synth.generate(5000, seed=1)
+    with small_server.driver() as drv:
+        loader.load(drv, "neo4j", graph_rows(g), version="test", batch=500)  # batches that fit in 16 MB
+        db = Neo4jAnalyses(drv, "neo4j", ROOT / "cypher")
+        before = db.run("creep-drift", min_confidence="low", limit=5)
+        # Citations no flow cites: the filter's list grows, the answer stays the same.
+        drv.execute_query("UNWIND range(1, 3000) AS i "
+                          "CREATE (:Citation:UnrelatedData {id: 'extra-' + toString(i), confidence: 'high'})")
+        try:
+            assert drv.execute_query("MATCH (c:Citation) RETURN count(c) AS n").records[0]["n"] > 3000
+            after = db.run("creep-drift", min_confidence="low", limit=5)
+        finally:
+            drv.execute_query("MATCH (n:UnrelatedData) DETACH DELETE n")
+    assert after == before
+    assert before[0]["counts"]["violations"] > 0 and len(before[0]["records"][0]) == 5
