@@ -11,9 +11,9 @@
 // Pass (1) runs in transactions of its own, several at once (CALL { … } IN CONCURRENT TRANSACTIONS),
 // so Neo4j can give it more than one core: Neo4j then runs the query only as an auto-commit
 // transaction (in Neo4j Browser, write ':auto' before it). At 1,000,000 flows on two cores the
-// question, asked from Python, took 8.8-10.5 s against 9.6-11.1 s for the query with pass (1) in one
-// transaction (eight runs of each, alternated, on one loaded map, in a slow hour; faster in every
-// pair, by 0.1-1.4 s; the same answer).
+// question, asked from Python, was faster than with pass (1) in the query's own transaction in each
+// of fourteen pairs of runs, alternated on one loaded map, by 0.1-2.5 s (7.7-11.8 s against
+// 8.8-13.5 s, as the machine's speed changed by the hour; the same answer).
 //
 // How, in four passes, none of which enumerates a path:
 // (1) one pass over the qualifying flows, sender by sender, grouped by (categories, recipient,
