@@ -72,6 +72,7 @@ from dataflows.analyses import creep, firewalls, paths, register, safeguards, sh
 from dataflows.analyses.render import Report, to_json  # noqa: E402
 from dataflows.db import loader  # noqa: E402
 from dataflows.db.analyses import Neo4jAnalyses, Page, drift_result, firewall_result  # noqa: E402
+from dataflows.db.connect import run_query  # noqa: E402
 from dataflows.db.rows import graph_rows  # noqa: E402
 
 TARGET_S = 10.0
@@ -154,18 +155,6 @@ class _Planned(Exception):
     """Raised by :class:`Planner` once a question's query is planned."""
 
 
-def run_as_query(drv: neo4j.Driver, database: str, text: str, values: dict[str, Any], auto_commit: bool,
-                 timeout: float | None = None) -> None:
-    """Run *text* and read its rows: as an auto-commit transaction when the stored query needs one, else as
-    ``execute_query`` runs it (a managed transaction)."""
-    if auto_commit:
-        with drv.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-            list(session.run(neo4j.Query(text, timeout=timeout), values))
-    else:
-        drv.execute_query(neo4j.Query(text, timeout=timeout), values, database_=database,
-                          routing_=neo4j.RoutingControl.READ)
-
-
 class Planner(Neo4jAnalyses):
     """Asks each question only as far as planning it: EXPLAIN, which fills Neo4j's plan cache.
 
@@ -179,7 +168,8 @@ class Planner(Neo4jAnalyses):
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         query, values = self.bound(name, **params)
-        run_as_query(self.driver, self.database, "CYPHER replan=force EXPLAIN " + query.text, values, query.auto_commit)
+        run_query(self.driver, "CYPHER replan=force EXPLAIN " + query.text, values, neo4j.Result.consume,
+                  database=self.database, auto_commit=query.auto_commit)
         raise _Planned(name)
 
 
@@ -201,9 +191,11 @@ class InNeo4j(Neo4jAnalyses):
         query, values = self.bound(name, **params)
         if query.auto_commit:
             # CALL { … } IN TRANSACTIONS cannot sit inside another CALL: run as it is, its rows read.
-            run_as_query(self.driver, self.database, "EXPLAIN " + query.text, values, True)  # planned, not timed
+            run_query(self.driver, "EXPLAIN " + query.text, values, neo4j.Result.consume, database=self.database,
+                      auto_commit=True)  # planned, not timed
             start = time.perf_counter()
-            run_as_query(self.driver, self.database, query.text, values, True, self.timeout)
+            run_query(self.driver, query.text, values, list, database=self.database, timeout=self.timeout,
+                      every_row=True, auto_commit=True)
             raise _Ran(time.perf_counter() - start)
         keys = self.driver.execute_query("EXPLAIN " + query.text, values, database_=self.database).keys
         columns = ", ".join(f"`{k}`" for k in keys)

@@ -321,7 +321,7 @@ def query(
         conn = Settings.from_env(uri=uri, user=user, database=database)
         try:
             with driver(conn) as drv, waiting(f"running {q.name}", show=fmt != QueryFormat.json) as rows_read:
-                # A managed transaction: the driver retries a transient error (not a query out of memory).
+                # A transient error is retried (not a query out of memory): see connect.run_query.
                 answer = queries.execute(drv, q, params, database=conn.database, limit=limit, timeout=timeout,
                                          on_rows=rows_read)
         except QueryTimedOut as exc:
