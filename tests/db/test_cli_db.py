@@ -231,6 +231,12 @@ def test_a_terminal_sees_what_runs_and_the_output_does_not(neo4j_server: Server,
     assert code == 0, terminal
     assert "running flows-by-category" in terminal and "2 rows read" in terminal
     assert "police-a-to-scanner" in stdout and "running" not in stdout and "rows read" not in stdout
+    # With --limit 1 the line counts the one row shown, not the row read past it to see that there were more.
+    code, stdout, terminal = run_on_terminal(neo4j_server, "query", "flows-by-category", "-p", "category=biometric",
+                                             "--limit", "1")
+    assert code == 0, terminal
+    assert "1 row read" in terminal and "2 rows read" not in terminal, terminal
+    assert "the first 1 row; more were not read" in stdout
     code, stdout, terminal = run_on_terminal(neo4j_server, "query", "flows-by-category", "-p", "category=biometric",
                                              "-f", "json")
     assert code == 0 and len(json.loads(stdout)["rows"]) == 2
@@ -252,7 +258,8 @@ def test_a_terminal_sees_what_runs_and_the_output_does_not(neo4j_server: Server,
 
 
 def test_rows_read_are_counted_as_they_arrive(neo4j_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    """queries.execute reports the rows read after every chunk, with and without a limit, and the answer is the same."""
+    """queries.execute reports the rows read after every chunk, with and without a limit (never more than the limit),
+    and the answer is the same."""
     assert load_fixture(neo4j_server).returncode == 0
     monkeypatch.setattr(queries, "READ_CHUNK", 2)
     q = queries.get("who-shares")
@@ -261,8 +268,9 @@ def test_rows_read_are_counted_as_they_arrive(neo4j_server: Server, monkeypatch:
     with neo4j_server.driver() as drv:
         plain = queries.execute(drv, q, params, database="neo4j")
         assert len(plain.records) == 3
-        for limit, expected_calls, more in [(None, [2, 3], False), (2, [2, 3], True), (1, [2], True),
-                                            (5, [2, 3], False), (0, [1], True)]:
+        # With a limit, the one row read past it (which says whether there were more) is not counted.
+        for limit, expected_calls, more in [(None, [2, 3], False), (2, [2, 2], True), (1, [1], True),
+                                            (5, [2, 3], False), (0, [0], True), (3, [2, 3], False)]:
             calls: list[int] = []
             got = queries.execute(drv, q, params, database="neo4j", limit=limit, on_rows=calls.append)
             assert calls == expected_calls, limit

@@ -230,7 +230,8 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
     write`` always runs whole, so it takes no limit. *timeout*: seconds before
     the server stops the query (default: the server's own limit). Reads go to
     readers on a cluster. *on_rows*: called with the number of rows read so far, every
-    :data:`READ_CHUNK` rows and at the end (from the start again if the driver retries).
+    :data:`READ_CHUNK` rows and at the end (from the start again if the driver retries); with a
+    limit, never more than the limit (the one row read past it is not counted).
     """
     check_limit(query, limit)
 
@@ -245,7 +246,8 @@ def execute(drv: neo4j.Driver, query: Query, params: dict[str, Any], *, database
                 break
             records.extend(chunk)
             if on_rows is not None:
-                on_rows(len(records))
+                # The row read past a limit only says whether there were more: it is not counted.
+                on_rows(len(records) if limit is None else min(len(records), limit))
         if on_rows is not None and not records:
             on_rows(0)
         if limit is None:
