@@ -42,6 +42,35 @@ def test_validate_json_lists_problems(overlay: Callable[[str], Path]) -> None:
     }
 
 
+def test_build_refuses_a_folder_of_other_files_and_touches_nothing(tmp_path: Path) -> None:
+    """The build replaces its output folder as a whole: a folder holding anything else (someone's own files, given
+    as --out by mistake) is refused with one line naming it, exit 1, and left exactly as it was."""
+    base = ["build", "-d", str(VALID), "--sources-dir", str(TEXTS)]
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    (mine / "site").mkdir()  # a name the build also writes does not make the folder a build
+    before = tree(mine)
+    refused = runner.invoke(app, [*base, "-o", str(mine)])
+    assert refused.exit_code == 1, refused.output
+    assert f"{mine} holds files that are not a dataflows build (notes.txt)" in refused.output
+    assert "Traceback" not in refused.output
+    assert tree(mine) == before and sorted(p.name for p in mine.iterdir()) == ["notes.txt", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]  # nothing written beside it either
+    # An earlier build, with a page left over from it, is replaced whole.
+    out = tmp_path / "out"
+    assert runner.invoke(app, [*base, "-o", str(out)]).exit_code == 0
+    first = tree(out)
+    (out / "site" / "firewall-999-gone.html").write_text("stale", encoding="utf-8")
+    again = runner.invoke(app, [*base, "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert tree(out) == first
+    # With --format json too: the same one line (on standard error, as for any output error), no JSON answer.
+    as_json = runner.invoke(app, [*base, "-o", str(mine), "--format", "json"])
+    assert as_json.exit_code == 1 and as_json.stdout == "" and "(notes.txt)" in as_json.output
+    assert tree(mine) == before
+
+
 def test_build_writes_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "-d", str(VALID), "--sources-dir", str(TEXTS), "-o", str(out)])

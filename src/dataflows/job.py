@@ -28,7 +28,7 @@ from .analyses.reports import write_reports
 from .dataset import Dataset, load
 from .graph import as_of, build
 from .jsontext import dumps
-from .publish import write_atomically
+from .publish import is_build_entry, refuse_foreign, write_atomically
 from .render.site import default_data_date, write_site
 from .summary import summarise
 
@@ -71,7 +71,12 @@ def run(
     day: dt.date | None = None,
     require_texts: bool = False,
 ) -> JobResult:
-    """Validate, build and write. Raises before writing anything if the data is invalid."""
+    """Validate, build and write. Raises before writing anything if the data is invalid.
+
+    The output folder is replaced as a whole, so one that holds anything this job does not write is refused
+    first (:func:`dataflows.publish.refuse_foreign`), and left as it is.
+    """
+    refuse_foreign(out, is_build_entry, "a dataflows build")
     ds = load(data_dir, sources_dir, require_texts=require_texts)
     g = build(ds)
     if day is not None:

@@ -246,6 +246,14 @@ def test_cli_render_site_replaces_the_whole_folder(tmp_path: Path) -> None:
     assert refused.exit_code == 1
     assert "not a dataflows site" in refused.output and "Traceback" not in refused.output
     assert sorted(p.name for p in other.iterdir()) == ["mine.txt"]
+    # A folder of someone's own web pages is refused too: every page must be one dataflows wrote.
+    website = tmp_path / "website"
+    website.mkdir()
+    (website / "index.html").write_text("<!DOCTYPE html><title>My own site</title>", encoding="utf-8")
+    refused = runner.invoke(app, ["render", "site", *base, "-o", str(website)])
+    assert refused.exit_code == 1 and "not a dataflows site (index.html)" in refused.output
+    assert (website / "index.html").read_text(encoding="utf-8") == "<!DOCTYPE html><title>My own site</title>"
+    assert sorted(p.name for p in website.iterdir()) == ["index.html"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -106,8 +106,10 @@ def build(
 ) -> None:
     """The main job: validate the map, build the graph, summarise it and write the output.
 
-    Writes summary.json, graph.json and dataset.json into the output folder,
-    all at once: if anything fails, the previous output is left untouched.
+    Writes summary.json, graph.json, dataset.json, the reports (reports/) and the
+    published site (site/) into the output folder, all at once: if anything fails,
+    the previous output is left untouched. The folder is replaced as a whole, so a
+    folder that holds anything else (your own files) is refused and left as it is.
 
     Exit codes: 0 done; 1 output could not be written; 2 the data is invalid.
     """

@@ -16,7 +16,7 @@ from .. import __version__, settings
 from ..dataset import load
 from ..errors import OutputError
 from ..graph import as_of, build
-from ..publish import write_atomically
+from ..publish import refuse_foreign, site_entries, write_atomically
 from ..render import views as v
 from ..render.findings import Findings, findings
 from ..render.page import AGGREGATE_ABOVE, render_page, too_large, write_page
@@ -185,9 +185,7 @@ def site(
     with handled():
         g = _graph(data_dir, sources_dir, strict, as_of_)
         target = folder if folder is not None else settings.out_dir() / "site"
-        if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
-            raise OutputError(f"{target} holds files that are not a dataflows site; the site replaces the whole "
-                              "folder, so choose a new or empty --out")
+        refuse_foreign(target, site_entries(target), "a dataflows site")
         files: list[str] = []
 
         def fill(tmp: Path) -> None:
