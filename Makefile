@@ -4,13 +4,16 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test test-deps lint typecheck bench clean help
+.PHONY: run visualisations test install install-test test-deps lint typecheck bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 run: install  ## install, then run the main job (validate, build, summarise, publish into ./build)
 	$(BIN)/dataflows build
+
+visualisations: install  ## publish the map of graph_data into visualisations/ (kept in the repository; a test checks it is current)
+	$(BIN)/dataflows build --out visualisations
 
 test: install-test test-deps  ## install what the tests need (Python packages, Chromium, Neo4j) and run the whole suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

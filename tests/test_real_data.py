@@ -106,3 +106,24 @@ def test_data_files_are_registers_of_one_kind(tmp_path: Path) -> None:
     sections = {section for section, _ in data_files(GRAPH_DATA)}
     assert sections == {"sources", "jurisdictions", "agencies", "systems", "data_categories", "purposes", "groups",
                         "outcomes", "flows", "figures", "purpose_rules"}
+
+
+def test_visualisations_hold_the_published_map_of_graph_data(tmp_path: Path) -> None:
+    """visualisations/ is the main job's output for graph_data, byte for byte: what a reader opens from the
+    repository is never older than the data (after changing the data or the pages: make visualisations)."""
+    from dataflows.job import run
+
+    from .conftest import seeds_dir
+
+    published = GRAPH_DATA.parent / "visualisations"
+    assert (published / "site" / "index.html").is_file(), "visualisations/ is missing: run make visualisations"
+    fresh = tmp_path / "build"
+    run(GRAPH_DATA, seeds_dir(), fresh)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    want, have = files(fresh), files(published)
+    stale = sorted(name for name in want.keys() | have.keys() if want.get(name) != have.get(name))
+    assert not stale, f"visualisations/ is out of date ({len(stale)} files, e.g. {stale[:3]}): run make visualisations"
+    assert len(want) > 50
