@@ -28,7 +28,7 @@ from .analyses.reports import write_reports
 from .dataset import Dataset, load
 from .graph import as_of, build
 from .jsontext import dumps
-from .publish import is_build_entry, refuse_foreign, write_atomically
+from .publish import refuse_foreign, write_atomically
 from .render.site import default_data_date, write_site
 from .summary import summarise
 
@@ -63,6 +63,17 @@ def dataset_json(ds: Dataset) -> dict[str, Any]:
     }
 
 
+#: The files and folders the main job writes at the top of its output folder, and all such a folder may hold for
+#: the job to replace it.
+FILES = ("summary.json", "graph.json", "dataset.json")
+FOLDERS = ("reports", "site")
+
+
+def _ours(entry: Path) -> bool:
+    """An entry the main job writes at the top of its output folder."""
+    return entry.is_file() if entry.name in FILES else entry.name in FOLDERS and entry.is_dir()
+
+
 def run(
     data_dir: Path,
     sources_dir: Path | None,
@@ -76,7 +87,7 @@ def run(
     The output folder is replaced as a whole, so one that holds anything this job does not write is refused
     first (:func:`dataflows.publish.refuse_foreign`), and left as it is.
     """
-    refuse_foreign(out, is_build_entry, "a dataflows build")
+    refuse_foreign(out, _ours, "a dataflows build")
     ds = load(data_dir, sources_dir, require_texts=require_texts)
     g = build(ds)
     if day is not None:
@@ -85,11 +96,7 @@ def run(
     summary["version"] = __version__
     if day is not None:
         summary["as_of"] = day.isoformat()
-    files: dict[str, str] = {
-        "summary.json": dumps(summary),
-        "graph.json": dumps(graph_json(g)),
-        "dataset.json": dumps(dataset_json(ds)),
-    }
+    files = dict(zip(FILES, (dumps(summary), dumps(graph_json(g)), dumps(dataset_json(ds))), strict=True))
 
     written: list[str] = []
 

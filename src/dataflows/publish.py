@@ -14,42 +14,6 @@ from pathlib import Path
 
 from .errors import OutputError
 
-#: What the main job writes at the top of its output folder: all a folder may hold for the job to replace it.
-BUILD_NAMES = frozenset({"dataset.json", "graph.json", "reports", "site", "summary.json"})
-
-#: How a page that dataflows wrote begins (within its first few lines): what a site folder's pages must show.
-GENERATOR = '<meta name="generator" content="dataflows'
-
-
-def _written_by_dataflows(page: Path) -> bool:
-    """A page whose head names dataflows as its generator."""
-    try:
-        with page.open("r", encoding="utf-8", errors="replace") as f:
-            return GENERATOR in f.read(2048)
-    except OSError:
-        return False
-
-
-def is_build_entry(entry: Path) -> bool:
-    """An entry the main job writes at the top of its output folder."""
-    return entry.name in BUILD_NAMES and (entry.is_dir() if entry.name in ("reports", "site") else entry.is_file())
-
-
-def site_entries(folder: Path) -> Callable[[Path], bool]:
-    """What a site that ``dataflows render site`` wrote may hold: its reports folder and pages.
-
-    In a folder whose ``index.html`` dataflows wrote, any page (one left from an older site is replaced with
-    the rest); otherwise only pages dataflows wrote, so that someone's own web pages are never taken for a site.
-    """
-    index_is_ours = _written_by_dataflows(folder / "index.html")
-
-    def ours(entry: Path) -> bool:
-        if entry.name == "reports":
-            return entry.is_dir()
-        return entry.suffix == ".html" and entry.is_file() and (index_is_ours or _written_by_dataflows(entry))
-
-    return ours
-
 
 def refuse_foreign(out: Path, ours: Callable[[Path], bool], what: str) -> None:
     """Refuse to replace *out* when it holds anything *ours* does not recognise.

@@ -16,11 +16,11 @@ from .. import __version__, settings
 from ..dataset import load
 from ..errors import OutputError
 from ..graph import as_of, build
-from ..publish import refuse_foreign, site_entries, write_atomically
+from ..publish import refuse_foreign, write_atomically
 from ..render import views as v
 from ..render.findings import Findings, findings
 from ..render.page import AGGREGATE_ABOVE, render_page, too_large, write_page
-from ..render.site import default_data_date, named_view, write_site
+from ..render.site import default_data_date, named_view, site_entries, write_site
 from .common import AsOf, DataDir, Format, FormatOpt, SourcesDir, Strict, handled, out, parse_day, print_json
 
 app = typer.Typer(

@@ -21,6 +21,7 @@ files (sorted everything, a fixed layout seed, no timestamps).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,36 @@ from . import views as views_mod
 from .findings import Findings, findings
 from .page import csp, environment, render_page, write_page
 from .views import View, standard_views
+
+#: How every page of the site begins (the templates' generator line, within their first lines): how a folder's
+#: pages are known to be dataflows' before ``dataflows render site`` replaces the folder.
+GENERATOR = '<meta name="generator" content="dataflows'
+
+
+def _written_by_dataflows(page: Path) -> bool:
+    """A page whose head names dataflows as its generator."""
+    try:
+        with page.open("r", encoding="utf-8", errors="replace") as f:
+            return GENERATOR in f.read(2048)
+    except OSError:
+        return False
+
+
+def site_entries(folder: Path) -> Callable[[Path], bool]:
+    """What a site folder may hold for ``dataflows render site`` to replace it: its reports folder and pages.
+
+    In a folder whose ``index.html`` dataflows wrote, any page (one left from an older site is replaced with
+    the rest); otherwise only pages dataflows wrote, so that someone's own web pages are never taken for a site.
+    """
+    index_is_ours = _written_by_dataflows(folder / "index.html")
+
+    def ours(entry: Path) -> bool:
+        if entry.name == "reports":
+            return entry.is_dir()
+        return entry.suffix == ".html" and entry.is_file() and (index_is_ours or _written_by_dataflows(entry))
+
+    return ours
+
 
 #: Index sections, in order: view group → heading and what it holds.
 SECTIONS = (
